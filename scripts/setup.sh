@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the Debian packages qingfeng builds with, only those missing.
+# Called by `make run` and `make test`; safe to run repeatedly.
+set -euo pipefail
+PKGS=(cmake ninja-build g++ pkg-config make
+  libsqlite3-dev libsodium-dev libicu-dev libuchardet-dev libopencc-dev
+  libminizip-dev zlib1g-dev libexpat1-dev libpugixml-dev nlohmann-json3-dev libsimdjson-dev
+  libtbb-dev libcli11-dev libspdlog-dev libfmt-dev libxlsxwriter-dev
+  libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev)
+missing=()
+for p in "${PKGS[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi

@@ -1,0 +1,114 @@
+// A thin RAII layer over SQLite that speaks Status. One Db per thread.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "common/status.h"
+
+namespace qf {
+
+class Stmt {
+ public:
+  Stmt() = default;
+  Stmt(sqlite3* db, sqlite3_stmt* s) : db_(db), stmt_(s) {}
+  Stmt(Stmt&& o) noexcept : db_(o.db_), stmt_(o.stmt_) { o.stmt_ = nullptr; }
+  Stmt& operator=(Stmt&& o) noexcept;
+  Stmt(const Stmt&) = delete;
+  Stmt& operator=(const Stmt&) = delete;
+  ~Stmt();
+
+  // Parameters are 1-based, as in SQLite.
+  void BindNull(int i) { sqlite3_bind_null(stmt_, i); }
+  void BindInt(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
+  void BindReal(int i, double v) { sqlite3_bind_double(stmt_, i, v); }
+  void BindText(int i, std::string_view v) {
+    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
+  }
+  void BindBlob(int i, const void* p, size_t n) {
+    sqlite3_bind_blob(stmt_, i, p, static_cast<int>(n), SQLITE_TRANSIENT);
+  }
+
+  // Runs one step: Result true when a row is ready, false when done.
+  Result<bool> Step();
+  // Steps to completion, ignoring rows, then resets for reuse.
+  Status Run();
+  void Reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+
+  // Columns are 0-based, as in SQLite.
+  bool IsNull(int c) const { return sqlite3_column_type(stmt_, c) == SQLITE_NULL; }
+  int64_t Int(int c) const { return sqlite3_column_int64(stmt_, c); }
+  double Real(int c) const { return sqlite3_column_double(stmt_, c); }
+  std::string Text(int c) const;
+  std::string_view TextView(int c) const;
+  int ColumnCount() const { return sqlite3_column_count(stmt_); }
+  std::string ColumnName(int c) const { return sqlite3_column_name(stmt_, c); }
+  int ColumnType(int c) const { return sqlite3_column_type(stmt_, c); }
+  sqlite3_stmt* raw() { return stmt_; }
+
+ private:
+  sqlite3* db_ = nullptr;
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+class Db {
+ public:
+  // Opens (creating if needed) a database file in WAL mode. `read_only` opens
+  // it so that no statement can write (used for analysts' SQL).
+  static Result<std::unique_ptr<Db>> Open(const std::string& path, bool read_only = false);
+  ~Db();
+
+  Status Exec(std::string_view sql);
+  Result<Stmt> Prepare(std::string_view sql);
+  // Runs a query that returns one integer (e.g. COUNT(*)); `fallback` when no row.
+  Result<int64_t> QueryInt(std::string_view sql, int64_t fallback = 0);
+
+  Status Begin() { return Exec("BEGIN IMMEDIATE"); }
+  Status Commit() { return Exec("COMMIT"); }
+  void Rollback() { sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr); }
+
+  int64_t LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
+  int Changes() const { return sqlite3_changes(db_); }
+  const std::string& path() const { return path_; }
+  sqlite3* raw() { return db_; }
+
+ private:
+  Db(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  sqlite3* db_;
+  std::string path_;
+};
+
+// Quotes an SQL identifier ("rank" → "\"rank\"").
+std::string QuoteIdent(std::string_view name);
+
+// Rolls back on scope exit unless committed.
+class Transaction {
+ public:
+  explicit Transaction(Db* db) : db_(db) {}
+  ~Transaction() {
+    if (active_) db_->Rollback();
+  }
+  Status Begin() {
+    QF_RETURN_IF_ERROR(db_->Begin());
+    active_ = true;
+    return Status::OK();
+  }
+  Status Commit() {
+    QF_RETURN_IF_ERROR(db_->Commit());
+    active_ = false;
+    return Status::OK();
+  }
+
+ private:
+  Db* db_;
+  bool active_ = false;
+};
+
+}  // namespace qf

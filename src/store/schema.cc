@@ -1,0 +1,141 @@
+#include "store/schema.h"
+
+#include <functional>
+#include <set>
+#include <vector>
+
+namespace qf {
+
+namespace {
+
+// Each entry moves the schema from version i to i+1. Append only; never edit a
+// released migration.
+const std::vector<std::function<Status(Db*)>>& Migrations() {
+  static const std::vector<std::function<Status(Db*)>> m = {
+      // 1: imports, stored files, quarantine.
+      [](Db* db) {
+        return db->Exec(R"sql(
+          CREATE TABLE files (
+            sha256 TEXT PRIMARY KEY,
+            size INTEGER NOT NULL,
+            original_name TEXT NOT NULL,
+            stored_at TEXT NOT NULL
+          );
+          CREATE TABLE imports (
+            id INTEGER PRIMARY KEY,
+            dataset TEXT NOT NULL,
+            file_sha256 TEXT NOT NULL REFERENCES files(sha256),
+            file_name TEXT NOT NULL,
+            format TEXT NOT NULL,
+            encoding TEXT,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            rows_read INTEGER NOT NULL DEFAULT 0,
+            accepted INTEGER NOT NULL DEFAULT 0,
+            new_rows INTEGER NOT NULL DEFAULT 0,
+            changed INTEGER NOT NULL DEFAULT 0,
+            unchanged INTEGER NOT NULL DEFAULT 0,
+            quarantined INTEGER NOT NULL DEFAULT 0
+          );
+          CREATE INDEX imports_dataset ON imports(dataset, id);
+          CREATE TABLE quarantine (
+            id INTEGER PRIMARY KEY,
+            import_id INTEGER NOT NULL REFERENCES imports(id),
+            dataset TEXT NOT NULL,
+            file_sha256 TEXT NOT NULL,
+            file_name TEXT NOT NULL,
+            line INTEGER NOT NULL,
+            location TEXT,
+            column_name TEXT,
+            value TEXT,
+            reason_zh TEXT NOT NULL,
+            reason_en TEXT NOT NULL,
+            row_key TEXT,
+            raw_row TEXT NOT NULL,
+            resolved_import_id INTEGER,
+            UNIQUE(dataset, file_sha256, line, location, column_name)
+          );
+          CREATE INDEX quarantine_open ON quarantine(dataset, resolved_import_id);
+          CREATE INDEX quarantine_key ON quarantine(dataset, row_key);
+        )sql");
+      },
+  };
+  return m;
+}
+
+Status EnsureDatasetTable(Db* db, const DatasetDef& def) {
+  std::string table = VersionsTable(def);
+  std::string cols;
+  for (const ColumnDef& c : def.columns) {
+    cols += ",\n  " + QuoteIdent(c.name) + " " + SqlType(c.type);
+  }
+  QF_RETURN_IF_ERROR(db->Exec(
+      "CREATE TABLE IF NOT EXISTS " + QuoteIdent(table) +
+      " (\n  _row_id INTEGER PRIMARY KEY,\n  _key TEXT NOT NULL,\n  _version INTEGER NOT NULL,\n"
+      "  _current INTEGER NOT NULL,\n  _import_id INTEGER NOT NULL,\n"
+      "  _seen_import INTEGER NOT NULL,\n  _line INTEGER,\n  _row_hash BLOB NOT NULL" +
+      cols + ",\n  _extra TEXT\n)"));
+  // Columns declared after the table was created.
+  std::set<std::string> existing;
+  QF_ASSIGN_OR_RETURN(Stmt info, db->Prepare("PRAGMA table_info(" + QuoteIdent(table) + ")"));
+  for (;;) {
+    QF_ASSIGN_OR_RETURN(bool row, info.Step());
+    if (!row) break;
+    existing.insert(info.Text(1));
+  }
+  bool added = false;
+  for (const ColumnDef& c : def.columns) {
+    if (existing.count(c.name)) continue;
+    QF_RETURN_IF_ERROR(db->Exec("ALTER TABLE " + QuoteIdent(table) + " ADD COLUMN " +
+                                QuoteIdent(c.name) + " " + SqlType(c.type)));
+    added = true;
+  }
+  QF_RETURN_IF_ERROR(db->Exec("CREATE UNIQUE INDEX IF NOT EXISTS " +
+                              QuoteIdent(table + "_current") + " ON " + QuoteIdent(table) +
+                              "(_key) WHERE _current = 1"));
+  QF_RETURN_IF_ERROR(db->Exec("CREATE INDEX IF NOT EXISTS " + QuoteIdent(table + "_history") +
+                              " ON " + QuoteIdent(table) + "(_key, _version)"));
+  // The view is rebuilt whenever columns change, and created when missing.
+  QF_ASSIGN_OR_RETURN(int64_t has_view,
+                      db->QueryInt("SELECT COUNT(*) FROM sqlite_master WHERE type='view' AND name='" +
+                                   def.name + "'"));
+  if (added || has_view == 0) {
+    std::string select = "_row_id";
+    for (const ColumnDef& c : def.columns) select += ", " + QuoteIdent(c.name);
+    select += ", _extra";
+    QF_RETURN_IF_ERROR(db->Exec("DROP VIEW IF EXISTS " + QuoteIdent(def.name)));
+    QF_RETURN_IF_ERROR(db->Exec("CREATE VIEW " + QuoteIdent(def.name) + " AS SELECT " + select +
+                                " FROM " + QuoteIdent(table) + " WHERE _current = 1"));
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+int LatestSchemaVersion() { return static_cast<int>(Migrations().size()); }
+
+std::string VersionsTable(const DatasetDef& def) { return def.name + "_versions"; }
+
+Status Migrate(Db* db) {
+  QF_RETURN_IF_ERROR(db->Exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"));
+  Transaction tx(db);
+  QF_RETURN_IF_ERROR(tx.Begin());
+  QF_ASSIGN_OR_RETURN(int64_t version, db->QueryInt("SELECT MAX(version) FROM schema_version", 0));
+  const auto& migrations = Migrations();
+  if (version > static_cast<int64_t>(migrations.size())) {
+    return Status::NotSupported("database schema version " + std::to_string(version) +
+                                " is newer than this program knows (" +
+                                std::to_string(migrations.size()) + "); upgrade qingfeng");
+  }
+  for (size_t v = static_cast<size_t>(version); v < migrations.size(); ++v) {
+    QF_RETURN_IF_ERROR(migrations[v](db).WithContext("schema migration " + std::to_string(v + 1)));
+    QF_RETURN_IF_ERROR(db->Exec("INSERT INTO schema_version(version) VALUES (" +
+                                std::to_string(v + 1) + ")"));
+  }
+  for (const DatasetDef& def : AllDatasets()) {
+    QF_RETURN_IF_ERROR(EnsureDatasetTable(db, def).WithContext("dataset table " + def.name));
+  }
+  return tx.Commit();
+}
+
+}  // namespace qf
