@@ -1,1 +1,49 @@
-int main() { return 0; }
+// qingfeng (清风): the command-line entry point. Global options, then one
+// subcommand; see `qingfeng --help`.
+#include <cstdlib>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "common/hash.h"
+
+namespace qf::cli {
+
+Result<std::unique_ptr<Store>> Globals::OpenStore() const {
+  return Store::Open(ResolveDbPath(db_flag));
+}
+
+int Globals::Fail(const Status& s) const {
+  std::cerr << (zh() ? "错误：" : "error: ") << s.Message(zh()) << std::endl;
+  return s.code() == Status::Code::kInvalidArgument || s.code() == Status::Code::kNotFound
+             ? kExitInput
+             : kExitInternal;
+}
+
+}  // namespace qf::cli
+
+int main(int argc, char** argv) {
+  qf::InitCrypto();
+  qf::cli::Globals g;
+  if (const char* lang = std::getenv("QINGFENG_LANG")) g.lang = lang;
+  CLI::App app{"qingfeng 清风 — 纪检监察大数据监督平台 / integrity-supervision platform"};
+  app.set_version_flag("--version", "qingfeng 0.1.0");
+  app.option_defaults()->always_capture_default();
+  app.add_option("--db", g.db_flag,
+                 "数据库文件 database file (default: $QINGFENG_DB or ./qingfeng.db)");
+  app.add_option("--lang", g.lang, "输出语言 output language: zh | en (or $QINGFENG_LANG)")
+      ->check(CLI::IsMember({"zh", "en"}));
+  app.require_subcommand(1);
+  int exit_code = 0;
+  qf::cli::RegisterImport(app, g, exit_code);
+  qf::cli::RegisterDatasets(app, g, exit_code);
+  qf::cli::RegisterQuarantine(app, g, exit_code);
+  qf::cli::RegisterHistory(app, g, exit_code);
+  qf::cli::RegisterDescribe(app, g, exit_code);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : 2;
+  }
+  return exit_code;
+}

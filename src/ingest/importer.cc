@@ -177,7 +177,7 @@ Result<std::vector<ImportReport>> FileImport::Run(const std::string& dataset, co
       " column_name, value, reason_zh, reason_en, row_key, raw_row) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"));
   QF_ASSIGN_OR_RETURN(resolve_stmt_, db->Prepare(
       "UPDATE quarantine SET resolved_import_id = ? WHERE dataset = ? AND row_key = ? AND "
-      "resolved_import_id IS NULL"));
+      "resolved_import_id IS NULL AND file_sha256 != ?"));
   for (const HeaderMap& m : maps_) {
     ins.Reset();
     ins.BindText(1, m.def->name);
@@ -394,6 +394,7 @@ Status FileImport::ImportRecord(int stream, Record& rec) {
     resolve_stmt_.BindInt(1, rep.import_id);
     resolve_stmt_.BindText(2, def.name);
     resolve_stmt_.BindText(3, key);
+    resolve_stmt_.BindText(4, file_sha_);
     QF_RETURN_IF_ERROR(resolve_stmt_.Run());
   }
   return Status::OK();

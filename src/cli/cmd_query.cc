@@ -1,0 +1,252 @@
+// Read-only commands over the store: datasets, quarantine, history, describe.
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/output.h"
+#include "common/text.h"
+#include "ingest/dataset.h"
+#include "store/schema.h"
+
+namespace qf::cli {
+
+namespace {
+
+// Runs `fn` with an open store, reporting failures; sets exit_code.
+template <typename Fn>
+void WithStore(Globals& g, int& exit_code, Fn fn) {
+  auto store = g.OpenStore();
+  if (!store.ok()) {
+    exit_code = g.Fail(store.status());
+    return;
+  }
+  Status s = fn(store->get());
+  if (!s.ok()) exit_code = g.Fail(s);
+}
+
+std::string CsvField(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+void RegisterDatasets(CLI::App& app, Globals& g, int& exit_code) {
+  auto* cmd = app.add_subcommand("datasets", "数据集概况 Rows per dataset and the last import");
+  auto format = std::make_shared<std::string>("table");
+  cmd->add_option("--format", *format, "table | jsonl | csv")
+      ->check(CLI::IsMember({"table", "jsonl", "csv"}));
+  cmd->callback([&g, &exit_code, format]() {
+    WithStore(g, exit_code, [&](Store* store) -> Status {
+      Db* db = store->db();
+      Table t;
+      t.keys = {"dataset", "name_zh", "rows", "versions", "open_quarantine", "imports",
+                "last_import_at", "last_file"};
+      t.headers = g.zh() ? std::vector<std::string>{"数据集", "中文名", "当前行数", "历史版本",
+                                                    "待处理隔离", "导入次数", "最近导入时间",
+                                                    "最近导入文件"}
+                         : std::vector<std::string>{"dataset", "name", "rows", "versions",
+                                                    "quarantined", "imports", "last import",
+                                                    "last file"};
+      t.numeric = {false, false, true, true, true, true, false, false};
+      for (const DatasetDef& def : AllDatasets()) {
+        std::string table = QuoteIdent(VersionsTable(def));
+        QF_ASSIGN_OR_RETURN(int64_t rows, db->QueryInt("SELECT COUNT(*) FROM " + QuoteIdent(def.name)));
+        QF_ASSIGN_OR_RETURN(int64_t versions, db->QueryInt("SELECT COUNT(*) FROM " + table));
+        QF_ASSIGN_OR_RETURN(Stmt q, db->Prepare(
+            "SELECT (SELECT COUNT(DISTINCT file_sha256 || ':' || line) FROM quarantine WHERE dataset=?1 "
+            "AND resolved_import_id IS NULL), (SELECT COUNT(*) FROM imports WHERE dataset=?1), "
+            "(SELECT started_at FROM imports WHERE dataset=?1 ORDER BY id DESC LIMIT 1), "
+            "(SELECT file_name FROM imports WHERE dataset=?1 ORDER BY id DESC LIMIT 1)"));
+        q.BindText(1, def.name);
+        QF_ASSIGN_OR_RETURN(bool row, q.Step());
+        (void)row;
+        t.rows.push_back({def.name, def.zh, std::to_string(rows), std::to_string(versions),
+                          std::to_string(q.Int(0)), std::to_string(q.Int(1)), q.Text(2), q.Text(3)});
+      }
+      Format f = Format::kTable;
+      ParseFormat(*format, &f);
+      Print(t, f);
+      return Status::OK();
+    });
+  });
+}
+
+void RegisterQuarantine(CLI::App& app, Globals& g, int& exit_code) {
+  auto* cmd = app.add_subcommand(
+      "quarantine",
+      "隔离区 Rows that failed validation: where, which column, the value and why");
+  auto dataset = std::make_shared<std::string>();
+  auto format = std::make_shared<std::string>("table");
+  auto all = std::make_shared<bool>(false);
+  auto export_path = std::make_shared<std::string>();
+  cmd->add_option("--dataset", *dataset, "只看该数据集 only this dataset");
+  cmd->add_option("--format", *format, "table | jsonl | csv")
+      ->check(CLI::IsMember({"table", "jsonl", "csv"}));
+  cmd->add_flag("--all", *all, "包括已被后续导入纠正的 include entries a later import resolved");
+  cmd->add_option("--export-rows", *export_path,
+                  "把待处理的原始行写成CSV以便修改后重新导入 write the open rows, as they were "
+                  "received, to a CSV file to correct and re-import (needs --dataset)");
+  cmd->callback([&g, &exit_code, dataset, format, all, export_path]() {
+    WithStore(g, exit_code, [&](Store* store) -> Status {
+      std::string ds;
+      if (!dataset->empty()) {
+        const DatasetDef* def = FindDataset(*dataset);
+        if (!def) {
+          return Status::InvalidInput("unknown dataset '" + *dataset + "'; known: " + KnownDatasetNames(),
+                                      "未知的数据集“" + *dataset + "”；可用：" + KnownDatasetNames());
+        }
+        ds = def->name;
+      }
+      Db* db = store->db();
+      if (!export_path->empty()) {
+        if (ds.empty()) {
+          return Status::InvalidInput("--export-rows needs --dataset", "--export-rows 需要同时指定 --dataset");
+        }
+        QF_ASSIGN_OR_RETURN(Stmt q, db->Prepare(
+            "SELECT raw_row FROM quarantine WHERE dataset = ? AND resolved_import_id IS NULL "
+            "GROUP BY file_sha256, line, location ORDER BY MIN(id)"));
+        q.BindText(1, ds);
+        std::ofstream out(*export_path, std::ios::binary);
+        if (!out) return Status::InvalidInput("cannot write " + *export_path, "无法写入文件" + *export_path);
+        out << "\xEF\xBB\xBF";  // BOM, so that Excel opens the Chinese text correctly
+        std::vector<std::string> header;
+        int64_t n = 0;
+        for (;;) {
+          QF_ASSIGN_OR_RETURN(bool row, q.Step());
+          if (!row) break;
+          auto j = nlohmann::ordered_json::parse(q.Text(0), nullptr, false);
+          if (j.is_discarded() || !j.is_object()) continue;
+          if (header.empty()) {
+            for (auto it = j.begin(); it != j.end(); ++it) header.push_back(it.key());
+            for (size_t i = 0; i < header.size(); ++i) out << (i ? "," : "") << CsvField(header[i]);
+            out << "\r\n";
+          }
+          for (size_t i = 0; i < header.size(); ++i) {
+            std::string v = j.contains(header[i]) && j[header[i]].is_string() ? j[header[i]].get<std::string>() : "";
+            out << (i ? "," : "") << CsvField(v);
+          }
+          out << "\r\n";
+          ++n;
+        }
+        std::cerr << (g.zh() ? "已写出 " : "wrote ") << n << (g.zh() ? " 行到 " : " rows to ")
+                  << *export_path << std::endl;
+        return Status::OK();
+      }
+      std::string sql =
+          "SELECT id, dataset, file_name, line, COALESCE(location,''), COALESCE(column_name,''), "
+          "COALESCE(value,''), reason_zh, reason_en, import_id, "
+          "CASE WHEN resolved_import_id IS NULL THEN '' ELSE resolved_import_id END "
+          "FROM quarantine WHERE (?1 = '' OR dataset = ?1)";
+      if (!*all) sql += " AND resolved_import_id IS NULL";
+      sql += " ORDER BY id";
+      QF_ASSIGN_OR_RETURN(Stmt q, db->Prepare(sql));
+      q.BindText(1, ds);
+      Format f = Format::kTable;
+      ParseFormat(*format, &f);
+      Table t;
+      t.keys = {"id", "dataset", "file", "line", "location", "column", "value", "reason",
+                "reason_en", "import_id", "resolved_by_import"};
+      t.headers = g.zh() ? std::vector<std::string>{"编号", "数据集", "文件", "行", "位置", "列",
+                                                    "值", "原因", "reason", "导入批次", "已纠正"}
+                         : std::vector<std::string>{"id", "dataset", "file", "line", "location",
+                                                    "column", "value", "reason", "原因", "import",
+                                                    "resolved"};
+      t.numeric = {true, false, false, true, false, false, false, false, false, true, false};
+      bool zh = g.zh();
+      for (;;) {
+        QF_ASSIGN_OR_RETURN(bool row, q.Step());
+        if (!row) break;
+        std::string reason = zh ? q.Text(7) : q.Text(8);
+        std::string other = zh ? q.Text(8) : q.Text(7);
+        t.rows.push_back({q.Text(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4), q.Text(5),
+                          q.Text(6), reason, other, q.Text(9), q.Text(10)});
+      }
+      if (f == Format::kTable) {
+        // The table keeps to what a clerk needs; scripts get every field.
+        for (auto* v : {&t.headers}) {
+          v->erase(v->begin() + 8);
+          v->erase(v->begin() + 4);
+        }
+        for (auto& r : t.rows) {
+          r.erase(r.begin() + 8);
+          r.erase(r.begin() + 4);
+        }
+        t.numeric.erase(t.numeric.begin() + 8);
+        t.numeric.erase(t.numeric.begin() + 4);
+        for (auto& r : t.rows) r[5] = ClipForMessage(r[5], 30);
+      } else {
+        t.keys[7] = "reason";
+        t.keys[8] = zh ? "reason_en" : "reason_zh";
+      }
+      Print(t, f);
+      if (f == Format::kTable && t.rows.empty()) {
+        std::cout << (zh ? "隔离区为空。" : "Quarantine is empty.") << std::endl;
+      }
+      return Status::OK();
+    });
+  });
+}
+
+void RegisterHistory(CLI::App& app, Globals& g, int& exit_code) {
+  auto* cmd = app.add_subcommand("history", "历史版本 Every version of one record, oldest first");
+  auto dataset = std::make_shared<std::string>();
+  auto key = std::make_shared<std::string>();
+  auto format = std::make_shared<std::string>("table");
+  cmd->add_option("dataset", *dataset, "数据集 dataset")->required();
+  cmd->add_option("key", *key, "主键（复合主键用|连接）key (composite keys joined with |)")->required();
+  cmd->add_option("--format", *format, "table | jsonl | csv")
+      ->check(CLI::IsMember({"table", "jsonl", "csv"}));
+  cmd->callback([&g, &exit_code, dataset, key, format]() {
+    WithStore(g, exit_code, [&](Store* store) -> Status {
+      const DatasetDef* def = FindDataset(*dataset);
+      if (!def) {
+        return Status::InvalidInput("unknown dataset '" + *dataset + "'; known: " + KnownDatasetNames(),
+                                    "未知的数据集“" + *dataset + "”；可用：" + KnownDatasetNames());
+      }
+      std::string cols;
+      for (const ColumnDef& c : def->columns) cols += ", " + QuoteIdent(c.name);
+      QF_ASSIGN_OR_RETURN(Stmt q, store->db()->Prepare(
+          "SELECT v._version, v._current, v._import_id, i.file_name, v._line, i.started_at" + cols +
+          ", COALESCE(v._extra, '') FROM " + QuoteIdent(VersionsTable(*def)) +
+          " v JOIN imports i ON i.id = v._import_id WHERE v._key = ? ORDER BY v._version"));
+      q.BindText(1, *key);
+      Table t;
+      t.keys = {"version", "current", "import_id", "file", "line", "imported_at"};
+      t.headers = g.zh() ? std::vector<std::string>{"版本", "当前", "导入批次", "文件", "行", "导入时间"}
+                         : std::vector<std::string>{"version", "current", "import", "file", "line", "imported at"};
+      t.numeric = {true, false, true, false, true, false};
+      for (const ColumnDef& c : def->columns) {
+        t.keys.push_back(c.name);
+        t.headers.push_back(g.zh() ? c.DisplayName() : c.name);
+        t.numeric.push_back(false);
+      }
+      t.keys.push_back("extra");
+      t.headers.push_back(g.zh() ? "其他属性" : "extra");
+      for (;;) {
+        QF_ASSIGN_OR_RETURN(bool row, q.Step());
+        if (!row) break;
+        std::vector<std::string> r;
+        for (int c = 0; c < q.ColumnCount(); ++c) r.push_back(q.Text(c));
+        r[1] = r[1] == "1" ? (g.zh() ? "是" : "yes") : "";
+        t.rows.push_back(std::move(r));
+      }
+      if (t.rows.empty()) {
+        return Status::InvalidInput("no record with key " + *key + " in " + def->name,
+                                    def->zh + "中没有主键为" + *key + "的记录");
+      }
+      Format f = Format::kTable;
+      ParseFormat(*format, &f);
+      Print(t, f);
+      return Status::OK();
+    });
+  });
+}
+
+}  // namespace qf::cli

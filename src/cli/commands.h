@@ -1,0 +1,36 @@
+// Each command registers itself on the CLI11 app; the callbacks run with the
+// global options resolved. Commands print for people (Chinese first) or for
+// scripts (--format jsonl|csv) and return the process exit code.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <memory>
+#include <string>
+
+#include "common/status.h"
+#include "store/store.h"
+
+namespace qf::cli {
+
+struct Globals {
+  std::string db_flag;
+  std::string lang = "zh";
+  bool zh() const { return lang != "en"; }
+  // Opens the store named by --db / QINGFENG_DB / ./qingfeng.db.
+  Result<std::unique_ptr<Store>> OpenStore() const;
+  // Prints a failure as the user's language wants it; returns the exit code.
+  int Fail(const Status& s) const;
+};
+
+// Exit codes: 0 done; 1 the input could not be used (clerk's error); 2 usage; 3 internal/IO.
+inline constexpr int kExitInput = 1;
+inline constexpr int kExitInternal = 3;
+
+void RegisterImport(CLI::App& app, Globals& g, int& exit_code);
+void RegisterDatasets(CLI::App& app, Globals& g, int& exit_code);
+void RegisterQuarantine(CLI::App& app, Globals& g, int& exit_code);
+void RegisterHistory(CLI::App& app, Globals& g, int& exit_code);
+void RegisterDescribe(CLI::App& app, Globals& g, int& exit_code);
+
+}  // namespace qf::cli
