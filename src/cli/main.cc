@@ -5,6 +5,7 @@
 
 #include "cli/commands.h"
 #include "common/hash.h"
+#include "common/log.h"
 
 namespace qf::cli {
 
@@ -23,6 +24,7 @@ int Globals::Fail(const Status& s) const {
 
 int main(int argc, char** argv) {
   qf::InitCrypto();
+  qf::InitLogging();
   qf::cli::Globals g;
   if (const char* lang = std::getenv("QINGFENG_LANG")) g.lang = lang;
   CLI::App app{"qingfeng 清风 — 纪检监察大数据监督平台 / integrity-supervision platform"};

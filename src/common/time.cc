@@ -36,10 +36,21 @@ bool IsValidDate(int y, int m, int d) {
   return d <= max;
 }
 
+namespace {
+void Put2(char* p, int v) {
+  p[0] = static_cast<char>('0' + v / 10 % 10);
+  p[1] = static_cast<char>('0' + v % 10);
+}
+}  // namespace
+
+// Hand-formatted: dates are formatted for every imported row.
 std::string FormatDate(const CivilDate& d) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", d.year, d.month, d.day);
-  return buf;
+  std::string out = "0000-00-00";
+  Put2(&out[0], d.year / 100);
+  Put2(&out[2], d.year % 100);
+  Put2(&out[5], d.month);
+  Put2(&out[8], d.day);
+  return out;
 }
 
 std::string FormatLocalDateTime(int64_t local_seconds) {
@@ -49,12 +60,11 @@ std::string FormatLocalDateTime(int64_t local_seconds) {
     rem += 86400;
     --days;
   }
-  CivilDate d = CivilFromDays(days);
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d %02d:%02d:%02d", d.year, d.month, d.day,
-                static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60),
-                static_cast<int>(rem % 60));
-  return buf;
+  std::string out = FormatDate(CivilFromDays(days)) + " 00:00:00";
+  Put2(&out[11], static_cast<int>(rem / 3600));
+  Put2(&out[14], static_cast<int>(rem / 60 % 60));
+  Put2(&out[17], static_cast<int>(rem % 60));
+  return out;
 }
 
 namespace {

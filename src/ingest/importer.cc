@@ -6,7 +6,11 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <thread>
 
+#include <tbb/concurrent_queue.h>
+
+#include "common/log.h"
 #include "common/text.h"
 #include "common/time.h"
 #include "ingest/csv_reader.h"
@@ -92,6 +96,31 @@ struct Problem {
   Status reason;
 };
 
+// A record after parsing and validation, ready to be written (or quarantined).
+// Built on the worker thread without touching the database.
+struct Prepared {
+  int stream = 0;
+  int64_t line = 0;
+  std::string location;
+  std::string raw_key;  // the key as received, to resolve earlier quarantine entries
+  std::vector<Problem> problems;
+  std::string raw_row;  // the row as received (JSON), kept only when quarantined
+  std::vector<Value> values;
+  std::string extra_json;
+  bool needs_merge = false;  // finish validation after merging with the stored version
+  std::string key;
+  Digest hash{};
+};
+
+struct Batch {
+  std::vector<Prepared> rows;
+  size_t size = 0;
+  int64_t records_read = 0;
+  double progress = 0;
+  bool last = false;
+  Status error;  // the file could not be read on
+};
+
 class FileImport {
  public:
   FileImport(Store* store, const ImportOptions& opts) : store_(store), opts_(opts) {}
@@ -100,10 +129,12 @@ class FileImport {
                                         const std::string& display_name);
 
  private:
-  Status ImportRecord(int stream, Record& rec);
-  Status Quarantine(int stream, const Record& rec, const std::vector<Problem>& problems,
-                    const std::string& row_key);
-  std::string RawRowJson(int stream, const Record& rec) const;
+  void ReadAll();  // worker thread: source → batches
+  void Prepare(const Record& rec, Prepared* out) const;
+  void FinishValidation(Prepared* p) const;
+  Status Write(Prepared& p);  // database thread
+  Status Quarantine(const Prepared& p);
+  std::string RawRowJson(const Record& rec) const;
 
   Store* store_;
   const ImportOptions& opts_;
@@ -116,8 +147,9 @@ class FileImport {
   std::vector<bool> has_open_quarantine_;
   Stmt quarantine_stmt_;
   Stmt resolve_stmt_;
-  std::vector<Value> values_;
   std::vector<Value> current_;
+  tbb::concurrent_bounded_queue<std::unique_ptr<Batch>> full_;
+  tbb::concurrent_bounded_queue<std::unique_ptr<Batch>> empty_;
 };
 
 Result<std::unique_ptr<RecordSource>> OpenSource(const std::string& dataset, const std::string& path,
@@ -126,14 +158,6 @@ Result<std::unique_ptr<RecordSource>> OpenSource(const std::string& dataset, con
   std::string ext = Lower(fs::path(path).extension().string());
   const DatasetDef* def = FindDataset(dataset);
   bool ocds_target = dataset == "ocds" || (def && def->ocds);
-  if (ext == ".csv" || ext == ".txt") {
-    QF_ASSIGN_OR_RETURN(auto r, CsvReader::Open(stored_path, def->name));
-    return std::unique_ptr<RecordSource>(std::move(r));
-  }
-  if (ext == ".xlsx" || ext == ".xlsm") {
-    QF_ASSIGN_OR_RETURN(auto r, XlsxReader::Open(stored_path, def->name, opts.sheet));
-    return std::unique_ptr<RecordSource>(std::move(r));
-  }
   if (ext == ".json" || ext == ".jsonl" || ext == ".ndjson") {
     if (!ocds_target) {
       return Status::InvalidInput(
@@ -144,6 +168,18 @@ Result<std::unique_ptr<RecordSource>> OpenSource(const std::string& dataset, con
     QF_ASSIGN_OR_RETURN(auto r, OcdsReader::Open(stored_path));
     return std::unique_ptr<RecordSource>(std::move(r));
   }
+  if (!def) {
+    return Status::InvalidInput(path + ": OCDS data must be a .json or .jsonl file",
+                                path + "：OCDS数据应为.json或.jsonl文件");
+  }
+  if (ext == ".csv" || ext == ".txt") {
+    QF_ASSIGN_OR_RETURN(auto r, CsvReader::Open(stored_path, def->name));
+    return std::unique_ptr<RecordSource>(std::move(r));
+  }
+  if (ext == ".xlsx" || ext == ".xlsm") {
+    QF_ASSIGN_OR_RETURN(auto r, XlsxReader::Open(stored_path, def->name, opts.sheet));
+    return std::unique_ptr<RecordSource>(std::move(r));
+  }
   if (ext == ".xls") {
     return Status::InvalidInput(path + ": the old Excel format .xls is not supported; save it as .xlsx or .csv",
                                 path + "：不支持旧版Excel格式.xls，请另存为.xlsx或.csv");
@@ -152,16 +188,23 @@ Result<std::unique_ptr<RecordSource>> OpenSource(const std::string& dataset, con
                               path + "：无法识别的文件类型“" + ext + "”，请使用.csv、.xlsx、.json或.jsonl");
 }
 
+constexpr size_t kBatchRows = 2048;
+constexpr int kBatchesInFlight = 4;
+
 Result<std::vector<ImportReport>> FileImport::Run(const std::string& dataset, const std::string& path,
                                                   const std::string& display_name) {
   file_name_ = display_name;
+  auto t0 = std::chrono::steady_clock::now();
+  auto since = [&t0] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
   Db* db = store_->db();
   Transaction tx(db);
   QF_RETURN_IF_ERROR(tx.Begin());
   QF_ASSIGN_OR_RETURN(StoredFile stored, store_->KeepFile(path, fs::path(path).filename().string()));
   file_sha_ = stored.sha256;
+  spdlog::debug("import {}: kept file ({} bytes) after {:.3f}s", display_name, stored.size, since());
   QF_ASSIGN_OR_RETURN(source_, OpenSource(dataset, path, stored.path, opts_));
-  // Rename error messages from the stored copy's path back to the user's.
   const auto& streams = source_->streams();
   for (const StreamInfo& s : streams) {
     const DatasetDef* def = FindDataset(s.dataset);
@@ -201,15 +244,32 @@ Result<std::vector<ImportReport>> FileImport::Run(const std::string& dataset, co
         "' AND resolved_import_id IS NULL)"));
     has_open_quarantine_.push_back(open != 0);
   }
-  Record rec;
-  int64_t total = 0;
+
+  // Parsing and validation run on a worker thread while this thread writes:
+  // the two halves cost about the same, and SQLite wants a single writer.
+  full_.set_capacity(kBatchesInFlight);
+  for (int i = 0; i < kBatchesInFlight + 2; ++i) empty_.push(std::make_unique<Batch>());
+  std::thread worker([this] { ReadAll(); });
+  Status status;
   for (;;) {
-    QF_ASSIGN_OR_RETURN(bool got, source_->Next(&rec));
-    if (!got) break;
-    QF_RETURN_IF_ERROR(ImportRecord(rec.stream, rec));
-    if (opts_.progress && (++total & 0x3FFF) == 0) opts_.progress(total, source_->Progress());
+    std::unique_ptr<Batch> batch;
+    full_.pop(batch);
+    for (size_t i = 0; i < batch->size && status.ok(); ++i) status = Write(batch->rows[i]);
+    if (opts_.progress && status.ok()) opts_.progress(batch->records_read, batch->progress);
+    bool last = batch->last;
+    if (status.ok() && !batch->error.ok()) status = batch->error;
+    if (!status.ok()) {
+      // Tell the worker to stop: it checks for an aborted pipeline between batches.
+      empty_.abort();
+      full_.abort();
+      worker.join();
+      return status;
+    }
+    empty_.push(std::move(batch));
+    if (last) break;
   }
-  if (opts_.progress) opts_.progress(total, 1.0);
+  worker.join();
+  spdlog::debug("import {}: rows written after {:.3f}s", display_name, since());
   QF_ASSIGN_OR_RETURN(Stmt fin, db->Prepare(
       "UPDATE imports SET finished_at=?, rows_read=?, accepted=?, new_rows=?, changed=?, "
       "unchanged=?, quarantined=? WHERE id=?"));
@@ -226,12 +286,53 @@ Result<std::vector<ImportReport>> FileImport::Run(const std::string& dataset, co
     QF_RETURN_IF_ERROR(fin.Run());
   }
   QF_RETURN_IF_ERROR(tx.Commit());
+  spdlog::debug("import {}: committed after {:.3f}s", display_name, since());
   return reports_;
 }
 
-std::string FileImport::RawRowJson(int stream, const Record& rec) const {
+void FileImport::ReadAll() {
+  Record rec;
+  int64_t read = 0;
+  for (;;) {
+    std::unique_ptr<Batch> batch;
+    try {
+      empty_.pop(batch);
+    } catch (const tbb::user_abort&) {
+      return;  // the writer gave up
+    }
+    batch->size = 0;
+    batch->last = false;
+    batch->error = Status::OK();
+    if (batch->rows.size() < kBatchRows) batch->rows.resize(kBatchRows);
+    while (batch->size < kBatchRows) {
+      Result<bool> got = source_->Next(&rec);
+      if (!got.ok()) {
+        batch->error = got.status().WithContext(file_name_, file_name_);
+        batch->last = true;
+        break;
+      }
+      if (!got.value()) {
+        batch->last = true;
+        break;
+      }
+      ++read;
+      Prepare(rec, &batch->rows[batch->size++]);
+    }
+    batch->records_read = read;
+    batch->progress = batch->last ? 1.0 : source_->Progress();
+    bool last = batch->last;
+    try {
+      full_.push(std::move(batch));
+    } catch (const tbb::user_abort&) {
+      return;
+    }
+    if (last) return;
+  }
+}
+
+std::string FileImport::RawRowJson(const Record& rec) const {
   nlohmann::ordered_json j = nlohmann::ordered_json::object();
-  const auto& header = source_->streams()[stream].header;
+  const auto& header = source_->streams()[rec.stream].header;
   for (size_t f = 0; f < rec.fields.size(); ++f) {
     std::string name = f < header.size() ? header[f] : "column_" + std::to_string(f + 1);
     j[name] = rec.fields[f];
@@ -239,53 +340,30 @@ std::string FileImport::RawRowJson(int stream, const Record& rec) const {
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
-Status FileImport::Quarantine(int stream, const Record& rec, const std::vector<Problem>& problems,
-                              const std::string& row_key) {
-  ImportReport& rep = reports_[stream];
-  ++rep.quarantined;
-  std::string raw = RawRowJson(stream, rec);
-  for (const Problem& p : problems) {
-    Stmt& st = quarantine_stmt_;
-    st.Reset();
-    st.BindInt(1, rep.import_id);
-    st.BindText(2, rep.dataset);
-    st.BindText(3, file_sha_);
-    st.BindText(4, file_name_);
-    st.BindInt(5, rec.line);
-    st.BindText(6, rec.location);
-    st.BindText(7, p.column);
-    st.BindText(8, ClipForMessage(p.value, 200));
-    st.BindText(9, p.reason.message_zh());
-    st.BindText(10, p.reason.message());
-    if (row_key.empty()) {
-      st.BindNull(11);
-    } else {
-      st.BindText(11, row_key);
-    }
-    st.BindText(12, raw);
-    QF_RETURN_IF_ERROR(st.Run());
-  }
-  return Status::OK();
-}
-
-Status FileImport::ImportRecord(int stream, Record& rec) {
-  const HeaderMap& m = maps_[stream];
+void FileImport::Prepare(const Record& rec, Prepared* p) const {
+  const HeaderMap& m = maps_[rec.stream];
   const DatasetDef& def = *m.def;
-  ImportReport& rep = reports_[stream];
-  ++rep.rows;
-  const auto& header = source_->streams()[stream].header;
-  // A key made of the raw key fields, so that a corrected row can close its quarantine entry.
-  std::string raw_key;
+  const auto& header = source_->streams()[rec.stream].header;
+  p->stream = rec.stream;
+  p->line = rec.line;
+  p->location = rec.location;
+  p->problems.clear();
+  p->raw_row.clear();
+  p->extra_json.clear();
+  p->key.clear();
+  p->needs_merge = false;
+  p->raw_key.clear();
   for (size_t k = 0; k < def.key.size(); ++k) {
     int f = m.field_of_column[def.key[k]];
-    if (k) raw_key += '|';
-    if (f >= 0 && f < static_cast<int>(rec.fields.size())) raw_key += Trim(rec.fields[f]);
+    if (k) p->raw_key += '|';
+    if (f >= 0 && f < static_cast<int>(rec.fields.size())) p->raw_key += Trim(rec.fields[f]);
   }
   if (!rec.problem.ok()) {
-    return Quarantine(stream, rec, {{"", "", rec.problem}}, raw_key);
+    p->problems.push_back({"", "", rec.problem});
+    p->raw_row = RawRowJson(rec);
+    return;
   }
-  std::vector<Problem> problems;
-  values_.assign(def.columns.size(), Value::Null());
+  p->values.assign(def.columns.size(), Value::Null());
   nlohmann::ordered_json extra;
   for (size_t f = 0; f < rec.fields.size() && f < m.column_of_field.size(); ++f) {
     int c = m.column_of_field[f];
@@ -294,89 +372,155 @@ Status FileImport::ImportRecord(int stream, Record& rec) {
       if (!v.empty()) extra[header[f]] = std::string(v);
       continue;
     }
+    const ColumnDef& col = def.columns[c];
     Cell cell{rec.fields[f], !rec.numeric.empty() && rec.numeric[f] != 0};
-    Result<Value> v = ParseValue(def.columns[c], cell);
+    Result<Value> v = ParseValue(col, cell);
+    if (!v.ok() && rec.external_identifiers && col.type == ColumnType::kCreditCode) {
+      // A foreign organisation id (OCDS) is kept as the publisher gave it.
+      v = Value::Text(std::string(Trim(rec.fields[f])));
+    }
     if (!v.ok()) {
-      problems.push_back({header[f], rec.fields[f], v.status()});
+      p->problems.push_back({header[f], rec.fields[f], v.status()});
     } else {
-      values_[c] = std::move(v).value();
+      p->values[c] = std::move(v).value();
     }
   }
-  std::string extra_json = extra.empty() ? "" : extra.dump(-1, ' ', false,
-                                                           nlohmann::json::error_handler_t::replace);
-  if (rec.merge_with_current && problems.empty()) {
-    bool key_ok = true;
-    for (int k : def.key) key_ok = key_ok && !values_[k].is_null();
-    if (key_ok) {
-      std::string current_extra;
-      QF_ASSIGN_OR_RETURN(bool found,
-                          writers_[stream]->GetCurrent(RowKey(def, values_), &current_, &current_extra));
-      if (found) {
-        for (size_t c = 0; c < def.columns.size(); ++c) {
-          if (values_[c].is_null()) values_[c] = current_[c];
-        }
-        if (extra_json.empty()) extra_json = current_extra;
-      }
-    }
+  if (!extra.empty()) {
+    p->extra_json = extra.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
+  if (p->problems.empty() && rec.merge_with_current) {
+    p->needs_merge = true;
+    return;
+  }
+  if (p->problems.empty()) FinishValidation(p);
+  if (!p->problems.empty()) p->raw_row = RawRowJson(rec);
+}
+
+// Required values, rules across columns, then the key and the row's hash.
+void FileImport::FinishValidation(Prepared* p) const {
+  const HeaderMap& m = maps_[p->stream];
+  const DatasetDef& def = *m.def;
+  const auto& header = source_->streams()[p->stream].header;
+  auto column_title = [&](size_t c) {
+    int f = m.field_of_column[c];
+    return f >= 0 ? header[f] : def.columns[c].name;
+  };
   for (size_t c = 0; c < def.columns.size(); ++c) {
     const ColumnDef& col = def.columns[c];
-    if (col.required && values_[c].is_null() && m.field_of_column[c] >= 0) {
-      bool already = false;
-      for (const Problem& p : problems) already = already || p.column == header[m.field_of_column[c]];
-      if (!already) {
-        problems.push_back({header[m.field_of_column[c]], "",
-                            Status::InvalidInput("required value " + col.name + " is empty",
-                                                 "必填项“" + col.DisplayName() + "”为空")});
-      }
+    if (col.required && p->values[c].is_null()) {
+      p->problems.push_back({column_title(c), "",
+                             Status::InvalidInput("required value " + col.name + " is empty",
+                                                  "必填项“" + col.DisplayName() + "”为空")});
     }
   }
   for (RowCheck check : def.checks) {
-    if (check == RowCheck::kIdAgreesWithSexAndBirth && problems.empty()) {
+    if (check == RowCheck::kIdAgreesWithSexAndBirth && p->problems.empty()) {
       int id_c = def.ColumnIndex("id_number");
       int sex_c = def.ColumnIndex("sex");
       int birth_c = def.ColumnIndex("birth_date");
-      const std::string& id = values_[id_c].s;
-      if (!values_[sex_c].is_null()) {
+      const std::string& id = p->values[id_c].s;
+      if (!p->values[sex_c].is_null()) {
         bool male = IdNumberIsMale(id);
-        if ((values_[sex_c].s == "男") != male) {
-          int f = m.field_of_column[sex_c];
-          problems.push_back({header[f], rec.fields[f],
-                              Status::InvalidInput(
-                                  std::string("sex does not agree with the ID number (its 17th digit says ") +
-                                      (male ? "male" : "female") + ")",
-                                  std::string("性别与身份证号不符（第17位表示") + (male ? "男" : "女") + "）")});
+        if ((p->values[sex_c].s == "男") != male) {
+          p->problems.push_back(
+              {column_title(sex_c), p->values[sex_c].s,
+               Status::InvalidInput(
+                   std::string("sex does not agree with the ID number (its 17th digit says ") +
+                       (male ? "male" : "female") + ")",
+                   std::string("性别与身份证号不符（第17位表示") + (male ? "男" : "女") + "）")});
         }
       }
-      if (!values_[birth_c].is_null()) {
+      if (!p->values[birth_c].is_null()) {
         std::string expected = FormatDate(IdNumberBirthDate(id));
-        if (values_[birth_c].s != expected) {
-          int f = m.field_of_column[birth_c];
-          problems.push_back({header[f], rec.fields[f],
-                              Status::InvalidInput("birth date does not agree with the ID number (" +
-                                                       expected + ")",
-                                                   "出生日期与身份证号不符（应为" + expected + "）")});
+        if (p->values[birth_c].s != expected) {
+          p->problems.push_back(
+              {column_title(birth_c), p->values[birth_c].s,
+               Status::InvalidInput("birth date does not agree with the ID number (" + expected + ")",
+                                    "出生日期与身份证号不符（应为" + expected + "）")});
         }
       }
     }
   }
-  if (!problems.empty()) return Quarantine(stream, rec, problems, raw_key);
+  if (!p->problems.empty()) return;
+  p->key = RowKey(def, p->values);
+  p->hash = Sha256(CanonicalRow(def, p->key, p->values, p->extra_json));
+}
 
-  std::string key = RowKey(def, values_);
-  Digest hash = Sha256(CanonicalRow(def, key, values_, extra_json));
+Status FileImport::Quarantine(const Prepared& p) {
+  ImportReport& rep = reports_[p.stream];
+  ++rep.quarantined;
+  for (const Problem& pr : p.problems) {
+    Stmt& st = quarantine_stmt_;
+    st.Reset();
+    st.BindInt(1, rep.import_id);
+    st.BindText(2, rep.dataset);
+    st.BindText(3, file_sha_);
+    st.BindText(4, file_name_);
+    st.BindInt(5, p.line);
+    st.BindText(6, p.location);
+    st.BindText(7, pr.column);
+    st.BindText(8, ClipForMessage(pr.value, 200));
+    st.BindText(9, pr.reason.message_zh());
+    st.BindText(10, pr.reason.message());
+    if (p.raw_key.empty() || p.raw_key.find_first_not_of('|') == std::string::npos) {
+      st.BindNull(11);
+    } else {
+      st.BindText(11, p.raw_key);
+    }
+    st.BindText(12, p.raw_row);
+    QF_RETURN_IF_ERROR(st.Run());
+  }
+  return Status::OK();
+}
+
+Status FileImport::Write(Prepared& p) {
+  const HeaderMap& m = maps_[p.stream];
+  const DatasetDef& def = *m.def;
+  ImportReport& rep = reports_[p.stream];
+  ++rep.rows;
+  if (p.needs_merge) {
+    bool key_ok = true;
+    for (int k : def.key) key_ok = key_ok && !p.values[k].is_null();
+    if (key_ok) {
+      std::string current_extra;
+      QF_ASSIGN_OR_RETURN(bool found, writers_[p.stream]->GetCurrent(RowKey(def, p.values),
+                                                                     &current_, &current_extra));
+      if (found) {
+        for (size_t c = 0; c < def.columns.size(); ++c) {
+          if (p.values[c].is_null()) p.values[c] = current_[c];
+        }
+        if (p.extra_json.empty()) p.extra_json = current_extra;
+      }
+    }
+    FinishValidation(&p);
+    if (!p.problems.empty()) {
+      nlohmann::ordered_json j = nlohmann::ordered_json::object();
+      for (size_t c = 0; c < def.columns.size(); ++c) j[def.columns[c].name] = p.values[c].ToString();
+      p.raw_row = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
+  }
+  if (!p.problems.empty()) return Quarantine(p);
+
   int64_t first_line = 0;
-  QF_ASSIGN_OR_RETURN(WriteOutcome outcome,
-                      writers_[stream]->Write(key, values_, extra_json, rec.line, hash, &first_line));
+  QF_ASSIGN_OR_RETURN(WriteOutcome outcome, writers_[p.stream]->Write(p.key, p.values, p.extra_json,
+                                                                      p.line, p.hash, &first_line));
   switch (outcome) {
     case WriteOutcome::kDuplicateInImport: {
       std::string key_cols;
       for (int k : def.key) key_cols += (key_cols.empty() ? "" : "+") + def.columns[k].DisplayName();
       Status why = Status::InvalidInput(
-          "key " + def.KeyDescription() + " = " + key + " already appears on line " +
+          "key " + def.KeyDescription() + " = " + p.key + " already appears on line " +
               std::to_string(first_line) + " of this file",
-          "主键（" + key_cols + "）" + key + "与本文件第" + std::to_string(first_line) + "行重复");
+          "主键（" + key_cols + "）" + p.key + "与本文件第" + std::to_string(first_line) + "行重复");
       int kf = m.field_of_column[def.key[0]];
-      return Quarantine(stream, rec, {{header[kf], key, why}}, key);
+      const auto& header = source_->streams()[p.stream].header;
+      p.problems.push_back({kf >= 0 ? header[kf] : def.columns[def.key[0]].name, p.key, why});
+      if (p.raw_row.empty()) {
+        nlohmann::ordered_json j = nlohmann::ordered_json::object();
+        for (size_t c = 0; c < def.columns.size(); ++c) j[def.columns[c].name] = p.values[c].ToString();
+        p.raw_row = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+      }
+      return Quarantine(p);
     }
     case WriteOutcome::kNew:
       ++rep.new_rows;
@@ -389,11 +533,11 @@ Status FileImport::ImportRecord(int stream, Record& rec) {
       break;
   }
   ++rep.accepted;
-  if (has_open_quarantine_[stream]) {
+  if (has_open_quarantine_[p.stream]) {
     resolve_stmt_.Reset();
     resolve_stmt_.BindInt(1, rep.import_id);
     resolve_stmt_.BindText(2, def.name);
-    resolve_stmt_.BindText(3, key);
+    resolve_stmt_.BindText(3, p.key);
     resolve_stmt_.BindText(4, file_sha_);
     QF_RETURN_IF_ERROR(resolve_stmt_.Run());
   }

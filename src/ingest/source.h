@@ -23,6 +23,9 @@ struct Record {
   Status problem;
   // OCDS releases update a tender piecemeal: absent fields keep their stored values.
   bool merge_with_current = false;
+  // Codes come from a foreign scheme (OCDS organisation ids): credit-code
+  // columns then accept any non-empty identifier as it is.
+  bool external_identifiers = false;
 };
 
 struct StreamInfo {

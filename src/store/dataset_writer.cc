@@ -1,5 +1,6 @@
 #include "store/dataset_writer.h"
 
+#include <charconv>
 #include <cstring>
 
 #include "store/schema.h"
@@ -9,7 +10,9 @@ namespace qf {
 namespace {
 
 void AppendField(std::string* out, std::string_view s) {
-  out->append(std::to_string(s.size()));
+  char len[24];
+  auto r = std::to_chars(len, len + sizeof len, s.size());
+  out->append(len, r.ptr);
   out->push_back(':');
   out->append(s);
 }
@@ -26,7 +29,7 @@ void BindValue(Stmt* st, int i, const Value& v) {
       st->BindReal(i, v.d);
       break;
     case Value::Kind::kText:
-      st->BindText(i, v.s);
+      st->BindTextStatic(i, v.s);  // `v` outlives the statement's step
       break;
   }
 }
@@ -36,7 +39,9 @@ void BindValue(Stmt* st, int i, const Value& v) {
 std::string CanonicalRow(const DatasetDef& def, const std::string& key,
                          const std::vector<Value>& values, const std::string& extra_json) {
   // Length-prefixed fields: no separator can be forged by a value.
-  std::string out = "qingfeng-row-v1;";
+  std::string out;
+  out.reserve(256);
+  out = "qingfeng-row-v1;";
   AppendField(&out, def.name);
   AppendField(&out, key);
   for (size_t i = 0; i < def.columns.size(); ++i) {
@@ -45,7 +50,11 @@ std::string CanonicalRow(const DatasetDef& def, const std::string& key,
     char tag = v.kind == Value::Kind::kNull ? 'n' : v.kind == Value::Kind::kInt ? 'i'
                                                    : v.kind == Value::Kind::kReal ? 'r' : 's';
     out.push_back(tag);
-    AppendField(&out, v.ToString());
+    if (v.kind == Value::Kind::kText) {
+      AppendField(&out, v.s);
+    } else {
+      AppendField(&out, v.ToString());
+    }
   }
   AppendField(&out, extra_json);
   return out;
@@ -77,13 +86,14 @@ Result<std::unique_ptr<DatasetWriter>> DatasetWriter::Create(Db* db, const Datas
       "_row_hash" + cols + ", _extra) VALUES (?, ?, 1, ?, ?, ?, ?" + params + ", ?)"));
   QF_ASSIGN_OR_RETURN(w->lookup_, db->Prepare(
       "SELECT _row_id, _version, _seen_import, _line, _row_hash FROM " + table +
-      " WHERE _key = ? AND _current = 1"));
+      " WHERE _key = ? ORDER BY _version DESC LIMIT 1"));
   QF_ASSIGN_OR_RETURN(w->retire_, db->Prepare("UPDATE " + table +
                                               " SET _current = 0 WHERE _row_id = ?"));
   QF_ASSIGN_OR_RETURN(w->seen_, db->Prepare("UPDATE " + table +
                                             " SET _seen_import = ? WHERE _row_id = ?"));
   QF_ASSIGN_OR_RETURN(w->current_, db->Prepare("SELECT " + select + "_extra FROM " + table +
-                                               " WHERE _key = ? AND _current = 1"));
+                                               " WHERE _key = ? AND _current = 1 "
+                                               "ORDER BY _version DESC LIMIT 1"));
   QF_ASSIGN_OR_RETURN(int64_t any, db->QueryInt("SELECT EXISTS(SELECT 1 FROM " + table + ")"));
   w->table_was_empty_ = any == 0;
   return w;
@@ -121,8 +131,8 @@ Status DatasetWriter::Insert(const std::string& key, const std::vector<Value>& v
                              const std::string& extra_json, int64_t line, const Digest& row_hash,
                              int64_t version) {
   Stmt& st = insert_;
-  st.Reset();
-  st.BindText(1, key);
+  sqlite3_reset(st.raw());  // every parameter is bound below: no need to clear them
+  st.BindTextStatic(1, key);
   st.BindInt(2, version);
   st.BindInt(3, import_id_);
   st.BindInt(4, import_id_);
@@ -133,8 +143,10 @@ Status DatasetWriter::Insert(const std::string& key, const std::vector<Value>& v
   if (extra_json.empty()) {
     st.BindNull(p);
   } else {
-    st.BindText(p, extra_json);
+    st.BindTextStatic(p, extra_json);
   }
+  // Run() resets the statement; the next Insert rebinds every parameter
+  // before stepping, so the static text bindings are never read stale.
   return st.Run();
 }
 

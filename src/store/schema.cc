@@ -90,11 +90,11 @@ Status EnsureDatasetTable(Db* db, const DatasetDef& def) {
                                 QuoteIdent(c.name) + " " + SqlType(c.type)));
     added = true;
   }
+  // One index serves both: the current version is always the highest, and a
+  // second version 1 of a key (a key repeated within a fresh import) violates it.
   QF_RETURN_IF_ERROR(db->Exec("CREATE UNIQUE INDEX IF NOT EXISTS " +
-                              QuoteIdent(table + "_current") + " ON " + QuoteIdent(table) +
-                              "(_key) WHERE _current = 1"));
-  QF_RETURN_IF_ERROR(db->Exec("CREATE INDEX IF NOT EXISTS " + QuoteIdent(table + "_history") +
-                              " ON " + QuoteIdent(table) + "(_key, _version)"));
+                              QuoteIdent(table + "_key_version") + " ON " + QuoteIdent(table) +
+                              "(_key, _version)"));
   // The view is rebuilt whenever columns change, and created when missing.
   QF_ASSIGN_OR_RETURN(int64_t has_view,
                       db->QueryInt("SELECT COUNT(*) FROM sqlite_master WHERE type='view' AND name='" +
