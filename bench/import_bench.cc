@@ -36,9 +36,11 @@ std::string MakePayments(int64_t rows) {
   out << "payment_id,pay_date,org,budget_id,payee_name,payee_party,payee_account,payee_bank,"
          "amount,purpose,invoice_no,economic_class\n";
   std::mt19937_64 rng(42);
-  static const char* kOrgs[] = {"阜新市细河区财政局", "阜新市海州区教育局", "彰武县住房和城乡建设局",
-                                "阜新蒙古族自治县卫生健康局", "阜新市太平区民政局"};
-  static const char* kPurpose[] = {"办公用品采购", "工程进度款", "物业服务费", "差旅费", "设备维修"};
+  static const char* kOrgs[] = {"阜新市细河区财政局", "阜新市海州区教育局",
+                                "彰武县住房和城乡建设局", "阜新蒙古族自治县卫生健康局",
+                                "阜新市太平区民政局"};
+  static const char* kPurpose[] = {"办公用品采购", "工程进度款", "物业服务费", "差旅费",
+                                   "设备维修"};
   static const char* kDateFmt[] = {"%04d-%02d-%02d", "%04d/%d/%d", "%04d%02d%02d"};
   char line[512];
   for (int64_t i = 0; i < rows; ++i) {
@@ -56,19 +58,20 @@ std::string MakePayments(int64_t rows) {
     char amount[32];
     int64_t yuan = fen / 100;
     if (yuan >= 1000) {
-      std::snprintf(amount, sizeof amount, "\"%lld,%03lld.%02lld\"", static_cast<long long>(yuan / 1000),
-                    static_cast<long long>(yuan % 1000), static_cast<long long>(fen % 100));
+      std::snprintf(amount, sizeof amount, "\"%lld,%03lld.%02lld\"",
+                    static_cast<long long>(yuan / 1000), static_cast<long long>(yuan % 1000),
+                    static_cast<long long>(fen % 100));
     } else {
       std::snprintf(amount, sizeof amount, "%lld.%02lld", static_cast<long long>(yuan),
                     static_cast<long long>(fen % 100));
     }
-    int n = std::snprintf(line, sizeof line,
-                          "ZF2024%010lld,%s,%s,B2024-%04d,收款人%lld,%s,6222%012lld,中国工商银行阜新分行,%s,%s,"
-                          "FP%010lld,30201\n",
-                          static_cast<long long>(i), date, kOrgs[r % 5], static_cast<int>((r >> 40) % 3000),
-                          static_cast<long long>((r >> 44) % 50000), party.c_str(),
-                          static_cast<long long>(i), amount, kPurpose[(r >> 50) % 5],
-                          static_cast<long long>(i));
+    int n = std::snprintf(
+        line, sizeof line,
+        "ZF2024%010lld,%s,%s,B2024-%04d,收款人%lld,%s,6222%012lld,中国工商银行阜新分行,%s,%s,"
+        "FP%010lld,30201\n",
+        static_cast<long long>(i), date, kOrgs[r % 5], static_cast<int>((r >> 40) % 3000),
+        static_cast<long long>((r >> 44) % 50000), party.c_str(), static_cast<long long>(i), amount,
+        kPurpose[(r >> 50) % 5], static_cast<long long>(i));
     out.write(line, n);
   }
   out.close();

@@ -1,4 +1,6 @@
 // Import end to end: readers → validation → versioned store → quarantine.
+#include "ingest/importer.h"
+
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <sys/wait.h>
@@ -10,7 +12,6 @@
 
 #include "common/text.h"
 #include "ingest/identifiers.h"
-#include "ingest/importer.h"
 #include "store/schema.h"
 #include "test_util.h"
 
@@ -49,23 +50,38 @@ class ImporterTest : public ::testing::Test {
 // A valid raw value and its stored form for each column type.
 std::pair<std::string, std::string> Sample(const ColumnDef& c) {
   switch (c.type) {
-    case ColumnType::kText: return {" 样例 Ａ1 ", "样例 A1"};
-    case ColumnType::kIdNumber: return {"110105491231002", "11010519491231002X"};
-    case ColumnType::kCreditCode: return {"91350100m000100y43", "91350100M000100Y43"};
-    case ColumnType::kParty: return {"91350100M000100Y43", "91350100M000100Y43"};
-    case ColumnType::kIdList: return {"11010519491231002X;440524188001010014",
-                                      "11010519491231002X;440524188001010014"};
-    case ColumnType::kDate: return {"2024年3月5日", "2024-03-05"};
-    case ColumnType::kDateTime: return {"2024/3/5 8:30", "2024-03-05 08:30:00"};
-    case ColumnType::kPeriod: return {"2024-03", "2024-03"};
-    case ColumnType::kYear: return {"2024", "2024"};
-    case ColumnType::kMoney: return {"\"1,234.50\"", "123450"};
-    case ColumnType::kBool: return {"是", "1"};
-    case ColumnType::kRatio: return {"35%", "0.35"};
-    case ColumnType::kInteger: return {"12", "12"};
-    case ColumnType::kDecimal: return {"88.5", "88.5"};
-    case ColumnType::kRegionCode: return {"210902", "210902"};
-    case ColumnType::kEnum: return {c.allowed.back(), c.allowed.back()};
+    case ColumnType::kText:
+      return {" 样例 Ａ1 ", "样例 A1"};
+    case ColumnType::kIdNumber:
+      return {"110105491231002", "11010519491231002X"};
+    case ColumnType::kCreditCode:
+      return {"91350100m000100y43", "91350100M000100Y43"};
+    case ColumnType::kParty:
+      return {"91350100M000100Y43", "91350100M000100Y43"};
+    case ColumnType::kIdList:
+      return {"11010519491231002X;440524188001010014", "11010519491231002X;440524188001010014"};
+    case ColumnType::kDate:
+      return {"2024年3月5日", "2024-03-05"};
+    case ColumnType::kDateTime:
+      return {"2024/3/5 8:30", "2024-03-05 08:30:00"};
+    case ColumnType::kPeriod:
+      return {"2024-03", "2024-03"};
+    case ColumnType::kYear:
+      return {"2024", "2024"};
+    case ColumnType::kMoney:
+      return {"\"1,234.50\"", "123450"};
+    case ColumnType::kBool:
+      return {"是", "1"};
+    case ColumnType::kRatio:
+      return {"35%", "0.35"};
+    case ColumnType::kInteger:
+      return {"12", "12"};
+    case ColumnType::kDecimal:
+      return {"88.5", "88.5"};
+    case ColumnType::kRegionCode:
+      return {"210902", "210902"};
+    case ColumnType::kEnum:
+      return {c.allowed.back(), c.allowed.back()};
   }
   return {"", ""};
 }
@@ -99,7 +115,8 @@ TEST_F(ImporterTest, EveryDatasetRoundTripsWithChineseHeaders) {
         EXPECT_EQ(st->Text(c), "{\"备注\":\"额外信息\"}");
       } else if (expected.count(col)) {
         std::string got = st->Text(c);
-        if (st->ColumnType(c) == SQLITE_FLOAT) got = std::to_string(st->Real(c)).substr(0, expected[col].size());
+        if (st->ColumnType(c) == SQLITE_FLOAT)
+          got = std::to_string(st->Real(c)).substr(0, expected[col].size());
         EXPECT_EQ(got, expected[col]) << def.name << "." << col;
       }
     }
@@ -140,21 +157,22 @@ TEST_F(ImporterTest, QuarantinesBadRowsWithLineColumnValueAndReason) {
   std::string path = dir_.Write(
       "persons.csv",
       "身份证号,姓名,性别,出生日期,行政区划代码\n"
-      "11010519491231002X,张三,女,1949-12-31,210902\n"     // line 2: good
-      "110105194912310021,李四,男,1949-12-31,210902\n"      // 3: check digit
-      "11010519491231002X,王五,女,1949-12-31,210902\n"      // 4: duplicate key
-      "440524188001010014,赵六,女,1880-01-01,210902\n"      // 5: sex disagrees
+      "11010519491231002X,张三,女,1949-12-31,210902\n"            // line 2: good
+      "110105194912310021,李四,男,1949-12-31,210902\n"            // 3: check digit
+      "11010519491231002X,王五,女,1949-12-31,210902\n"            // 4: duplicate key
+      "440524188001010014,赵六,女,1880-01-01,210902\n"            // 5: sex disagrees
       "\"440524188001010014\",\"钱\n七\",男,1880-01-02,210902\n"  // 6-7: birth date disagrees
-      "440524188001010014,孙八,男,1880-01-01,2109\n"        // 8: region code
-      ",周九,男,,210902\n"                                  // 9: id missing
-      "440524188001010014,吴十,男,1880-01-01,210902\n");   // 10: good
+      "440524188001010014,孙八,男,1880-01-01,2109\n"              // 8: region code
+      ",周九,男,,210902\n"                                        // 9: id missing
+      "440524188001010014,吴十,男,1880-01-01,210902\n");          // 10: good
   auto r = Import("persons", path);
   ASSERT_EQ(r.size(), 1u);
   EXPECT_EQ(r[0].rows, 8);
   EXPECT_EQ(r[0].accepted, 2);
   EXPECT_EQ(r[0].quarantined, 6);
   auto st = store_->db()->Prepare(
-      "SELECT line, column_name, value, reason_zh, reason_en, file_name FROM quarantine ORDER BY line");
+      "SELECT line, column_name, value, reason_zh, reason_en, file_name FROM quarantine ORDER BY "
+      "line");
   ASSERT_TRUE(st.ok());
   std::vector<std::tuple<int64_t, std::string, std::string, std::string>> got;
   while (st->Step().value()) {
@@ -211,19 +229,22 @@ TEST_F(ImporterTest, ReadsGb18030AndBomAndEmbeddedNewlines) {
   EXPECT_EQ(r[0].new_rows, 2);
   EXPECT_EQ(Text("SELECT content FROM complaints WHERE complaint_id='C1'"), "路灯坏了，\n已经一周");
   EXPECT_EQ(Text("SELECT content FROM complaints WHERE complaint_id='C2'"), "他说\"马上修\"");
-  EXPECT_EQ(Text("SELECT received_at FROM complaints WHERE complaint_id='C2'"), "2024-01-06 10:00:30");
+  EXPECT_EQ(Text("SELECT received_at FROM complaints WHERE complaint_id='C2'"),
+            "2024-01-06 10:00:30");
 
-  auto r2 = Import("deaths", dir_.Write("bom.csv", "\xEF\xBB\xBFid_number,death_date\r\n"
-                                                   "11010519491231002X,2023-11-02\r\n"));
+  auto r2 = Import("deaths", dir_.Write("bom.csv",
+                                        "\xEF\xBB\xBFid_number,death_date\r\n"
+                                        "11010519491231002X,2023-11-02\r\n"));
   EXPECT_EQ(r2[0].encoding, "UTF-8-BOM");
   EXPECT_EQ(r2[0].new_rows, 1);
 }
 
 TEST_F(ImporterTest, HeadersMatchLooselyAsTheContractSays) {
   // Case, spaces, full-width letters, traditional characters and a trailing (元).
-  auto r = Import("budgets", dir_.Write("b.csv",
-                                        " BUDGET_ID ,年度,預算單位,金额（元）,ＰＲＯＪＥＣＴ_ＣＯＤＥ\n"
-                                        "B1,2024,财政局,\"1,000.00\",X1\n"));
+  auto r =
+      Import("budgets", dir_.Write("b.csv",
+                                   " BUDGET_ID ,年度,預算單位,金额（元）,ＰＲＯＪＥＣＴ_ＣＯＤＥ\n"
+                                   "B1,2024,财政局,\"1,000.00\",X1\n"));
   ASSERT_EQ(r.size(), 1u);
   EXPECT_EQ(r[0].new_rows, 1);
   EXPECT_EQ(Count("SELECT amount FROM budgets"), 100000);
@@ -232,7 +253,8 @@ TEST_F(ImporterTest, HeadersMatchLooselyAsTheContractSays) {
 
 TEST_F(ImporterTest, FileLevelErrorsAreClearAndChangeNothing) {
   Importer imp(store_.get());
-  auto missing = imp.ImportFile("payments", dir_.Write("m.csv", "payment_id,pay_date,amount\nP1,2024-01-01,1\n"), {});
+  auto missing = imp.ImportFile(
+      "payments", dir_.Write("m.csv", "payment_id,pay_date,amount\nP1,2024-01-01,1\n"), {});
   ASSERT_FALSE(missing.ok());
   const std::string& zh = missing.status().message_zh();
   EXPECT_NE(zh.find("付款单位"), std::string::npos) << zh;
@@ -247,7 +269,8 @@ TEST_F(ImporterTest, FileLevelErrorsAreClearAndChangeNothing) {
   ASSERT_FALSE(absent.ok());
   EXPECT_NE(absent.status().message_zh().find("不存在"), std::string::npos);
 
-  auto twice = imp.ImportFile("companies", dir_.Write("c.csv", "credit_code,名称,企业名称\nX,Y,Z\n"), {});
+  auto twice =
+      imp.ImportFile("companies", dir_.Write("c.csv", "credit_code,名称,企业名称\nX,Y,Z\n"), {});
   ASSERT_FALSE(twice.ok());
   EXPECT_NE(twice.status().message_zh().find("只保留一列"), std::string::npos);
 
@@ -268,7 +291,8 @@ TEST_F(ImporterTest, ShortAndLongRowsAndBrokenQuotesAreQuarantined) {
   ASSERT_EQ(r.size(), 1u);
   EXPECT_EQ(r[0].accepted, 1);  // the row with only empty extra cells
   EXPECT_EQ(r[0].quarantined, 3);
-  EXPECT_NE(Text("SELECT reason_zh FROM quarantine WHERE line = 5").find("引号"), std::string::npos);
+  EXPECT_NE(Text("SELECT reason_zh FROM quarantine WHERE line = 5").find("引号"),
+            std::string::npos);
 }
 
 TEST_F(ImporterTest, DatasetForFileName) {
@@ -281,13 +305,15 @@ TEST_F(ImporterTest, DatasetForFileName) {
 
 // kill -9 in the middle of an import leaves the store exactly as before it.
 TEST_F(ImporterTest, KillDuringImportLeavesStoreAsBefore) {
-  Import("payments", dir_.Write("small.csv",
-                                "payment_id,pay_date,org,payee_name,amount\nK0,2024-01-01,局,甲,1\n"));
+  Import("payments",
+         dir_.Write("small.csv",
+                    "payment_id,pay_date,org,payee_name,amount\nK0,2024-01-01,局,甲,1\n"));
   std::string big = dir_.File("big.csv");
   {
     std::ofstream out(big);
     out << "payment_id,pay_date,org,payee_name,amount\n";
-    for (int i = 1; i <= 400000; ++i) out << "K" << i << ",2024-01-01,财政局,收款单位" << i << "," << i << ".05\n";
+    for (int i = 1; i <= 400000; ++i)
+      out << "K" << i << ",2024-01-01,财政局,收款单位" << i << "," << i << ".05\n";
   }
   std::string db = dir_.File("t.db");
   store_.reset();  // the child process writes; close our handle

@@ -14,7 +14,8 @@ TEST(IdNumber, AcceptsValidNumbers) {
   EXPECT_EQ(NormalizeIdNumber("11010519491231002x").value(), "11010519491231002X");
   EXPECT_EQ(NormalizeIdNumber(" 11010519491231002X ").value(), "11010519491231002X");
   // Full-width digits are folded.
-  EXPECT_EQ(NormalizeIdNumber("１１０１０５１９４９１２３１００２Ｘ").value(), "11010519491231002X");
+  EXPECT_EQ(NormalizeIdNumber("１１０１０５１９４９１２３１００２Ｘ").value(),
+            "11010519491231002X");
   EXPECT_EQ(NormalizeIdNumber("440524188001010014").value(), "440524188001010014");
 }
 
@@ -32,7 +33,7 @@ TEST(IdNumber, RejectsBadNumbers) {
   EXPECT_FALSE(NormalizeIdNumber("1101051949123100").ok());    // 16 characters
   EXPECT_FALSE(NormalizeIdNumber("11010519491231002Y").ok());
   EXPECT_FALSE(NormalizeIdNumber("A1010519491231002X").ok());
-  EXPECT_FALSE(NormalizeIdNumber("110105991331002").ok());  // legacy with month 13
+  EXPECT_FALSE(NormalizeIdNumber("110105991331002").ok());     // legacy with month 13
   EXPECT_FALSE(NormalizeIdNumber("11010530001231002X").ok());  // born in the future
   Status s = NormalizeIdNumber("110105194912310021").status();
   EXPECT_NE(s.message_zh().find("校验位"), std::string::npos) << s.message_zh();
@@ -75,8 +76,9 @@ TEST(Party, FormatDecidesPersonOrOrganisation) {
 }
 
 TEST(Dates, AcceptsEveryContractFormat) {
-  for (const char* s : {"2024-03-05", "2024/3/5", "2024/03/05", "20240305", "2024年3月5日",
-                        "2024-3-5", " 2024-03-05 ", "2024-03-05 00:00:00", "２０２４－０３－０５"}) {
+  for (const char* s :
+       {"2024-03-05", "2024/3/5", "2024/03/05", "20240305", "2024年3月5日", "2024-3-5",
+        " 2024-03-05 ", "2024-03-05 00:00:00", "２０２４－０３－０５"}) {
     auto d = ParseDate(s);
     ASSERT_TRUE(d.has_value()) << s;
     EXPECT_EQ(FormatDate(*d), "2024-03-05") << s;
@@ -140,7 +142,8 @@ TEST(Money, RejectsWhatIsNotAnAmount) {
 }
 
 TEST(Booleans, AcceptsContractSpellings) {
-  for (const char* s : {"是", "Y", "y", "true", "TRUE", "1", "yes"}) EXPECT_EQ(ParseBool(s), true) << s;
+  for (const char* s : {"是", "Y", "y", "true", "TRUE", "1", "yes"})
+    EXPECT_EQ(ParseBool(s), true) << s;
   for (const char* s : {"否", "N", "false", "0", "No"}) EXPECT_EQ(ParseBool(s), false) << s;
   EXPECT_FALSE(ParseBool("maybe").has_value());
   EXPECT_FALSE(ParseBool("2").has_value());
@@ -157,9 +160,7 @@ TEST(Ratios, AcceptsFractionsAndPercentages) {
 }
 
 TEST(ExcelSerials, MapToCalendarDates) {
-  auto day = [](double serial) {
-    return FormatLocalDateTime(*ExcelSerialToLocalSeconds(serial));
-  };
+  auto day = [](double serial) { return FormatLocalDateTime(*ExcelSerialToLocalSeconds(serial)); };
   EXPECT_EQ(day(1), "1900-01-01 00:00:00");
   EXPECT_EQ(day(59), "1900-02-28 00:00:00");
   EXPECT_EQ(day(61), "1900-03-01 00:00:00");

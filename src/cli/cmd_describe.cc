@@ -24,9 +24,10 @@ void Markdown(const std::vector<const DatasetDef*>& defs) {
                "(Asia/Shanghai). In SQL, the view `<dataset>` holds the current versions and\n"
                "`<dataset>_versions` every version.\n";
   for (const DatasetDef* d : defs) {
-    std::cout << "\n## " << d->name << " — " << d->zh << " (" << d->en << ")\n\n"
-              << "Key: " << d->KeyDescription() << (d->ocds ? ". Also accepted as OCDS JSON." : ".")
-              << "\n\n| column | 列名 / aliases | type | required | notes |\n|---|---|---|---|---|\n";
+    std::cout
+        << "\n## " << d->name << " — " << d->zh << " (" << d->en << ")\n\n"
+        << "Key: " << d->KeyDescription() << (d->ocds ? ". Also accepted as OCDS JSON." : ".")
+        << "\n\n| column | 列名 / aliases | type | required | notes |\n|---|---|---|---|---|\n";
     for (const ColumnDef& c : d->columns) {
       std::string notes = c.note;
       if (!c.allowed.empty()) notes += (notes.empty() ? "" : "; ") + Join(c.allowed, ", ");
@@ -53,9 +54,9 @@ void RegisterDescribe(CLI::App& app, Globals& g, int& exit_code) {
     } else if (const DatasetDef* d = FindDataset(*dataset)) {
       defs.push_back(d);
     } else {
-      exit_code = g.Fail(Status::InvalidInput(
-          "unknown dataset '" + *dataset + "'; known: " + KnownDatasetNames(),
-          "未知的数据集“" + *dataset + "”；可用：" + KnownDatasetNames()));
+      exit_code = g.Fail(
+          Status::InvalidInput("unknown dataset '" + *dataset + "'; known: " + KnownDatasetNames(),
+                               "未知的数据集“" + *dataset + "”；可用：" + KnownDatasetNames()));
       return;
     }
     if (*format == "markdown") {
@@ -65,8 +66,10 @@ void RegisterDescribe(CLI::App& app, Globals& g, int& exit_code) {
     bool zh = g.zh();
     Table t;
     t.keys = {"dataset", "column", "aliases", "type", "required", "key", "allowed", "note"};
-    t.headers = zh ? std::vector<std::string>{"数据集", "列", "中文列名", "类型", "必填", "主键", "取值", "说明"}
-                   : std::vector<std::string>{"dataset", "column", "aliases", "type", "required", "key", "allowed", "note"};
+    t.headers = zh ? std::vector<std::string>{"数据集", "列",   "中文列名", "类型",
+                                              "必填",   "主键", "取值",     "说明"}
+                   : std::vector<std::string>{"dataset",  "column", "aliases", "type",
+                                              "required", "key",    "allowed", "note"};
     for (const DatasetDef* d : defs) {
       for (size_t i = 0; i < d->columns.size(); ++i) {
         const ColumnDef& c = d->columns[i];

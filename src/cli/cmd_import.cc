@@ -20,13 +20,13 @@ struct Job {
 
 Table ReportTable(const std::vector<ImportReport>& reports, bool zh) {
   Table t;
-  t.keys = {"file", "dataset", "format", "encoding", "rows", "accepted", "new", "changed",
-            "unchanged", "quarantined", "import_id"};
-  t.headers = zh ? std::vector<std::string>{"文件", "数据集", "格式", "编码", "读取", "接受", "新增",
-                                            "变更", "未变", "隔离", "导入批次"}
-                 : std::vector<std::string>{"file", "dataset", "format", "encoding", "rows",
-                                            "accepted", "new", "changed", "unchanged",
-                                            "quarantined", "import"};
+  t.keys = {"file", "dataset", "format",    "encoding",    "rows",     "accepted",
+            "new",  "changed", "unchanged", "quarantined", "import_id"};
+  t.headers = zh ? std::vector<std::string>{"文件", "数据集", "格式", "编码", "读取",    "接受",
+                                            "新增", "变更",   "未变", "隔离", "导入批次"}
+                 : std::vector<std::string>{"file",      "dataset",     "format", "encoding",
+                                            "rows",      "accepted",    "new",    "changed",
+                                            "unchanged", "quarantined", "import"};
   t.numeric = {false, false, false, false, true, true, true, true, true, true, true};
   for (const ImportReport& r : reports) {
     t.rows.push_back({r.file, r.dataset, r.format, r.encoding, std::to_string(r.rows),
@@ -86,9 +86,12 @@ void RegisterImport(CLI::App& app, Globals& g, int& exit_code) {
       jobs = JobsForDir(first, zh, &skipped);
       if (jobs.empty()) {
         exit_code = g.Fail(Status::InvalidInput(
-            "no file in " + first + " is named after a dataset (<dataset>.csv|xlsx|json|jsonl); "
-            "datasets: " + KnownDatasetNames(),
-            "文件夹" + first + "中没有以数据集命名的文件（<数据集>.csv|xlsx|json|jsonl）；数据集：" +
+            "no file in " + first +
+                " is named after a dataset (<dataset>.csv|xlsx|json|jsonl); "
+                "datasets: " +
+                KnownDatasetNames(),
+            "文件夹" + first +
+                "中没有以数据集命名的文件（<数据集>.csv|xlsx|json|jsonl）；数据集：" +
                 KnownDatasetNames()));
         return;
       }
@@ -96,8 +99,9 @@ void RegisterImport(CLI::App& app, Globals& g, int& exit_code) {
       const DatasetDef* d = Importer::DatasetForFileName(fs::path(first).filename().string());
       if (!d) {
         exit_code = g.Fail(Status::InvalidInput(
-            "cannot tell the dataset of " + first + " from its name; use `qingfeng import DATASET " +
-                first + "` (datasets: " + KnownDatasetNames() + ")",
+            "cannot tell the dataset of " + first +
+                " from its name; use `qingfeng import DATASET " + first +
+                "` (datasets: " + KnownDatasetNames() + ")",
             "无法从文件名判断" + first + "属于哪个数据集；请使用 qingfeng import 数据集 " + first +
                 "（数据集：" + KnownDatasetNames() + "）"));
         return;
@@ -136,7 +140,8 @@ void RegisterImport(CLI::App& app, Globals& g, int& exit_code) {
     }
     Print(ReportTable(all, zh), fmt);
     for (const std::string& s : skipped) {
-      std::cerr << (zh ? "已跳过（文件名不对应任何数据集）：" : "skipped (name matches no dataset): ")
+      std::cerr << (zh ? "已跳过（文件名不对应任何数据集）："
+                       : "skipped (name matches no dataset): ")
                 << s << std::endl;
     }
     int64_t quarantined = 0;

@@ -46,29 +46,34 @@ void RegisterDatasets(CLI::App& app, Globals& g, int& exit_code) {
     WithStore(g, exit_code, [&](Store* store) -> Status {
       Db* db = store->db();
       Table t;
-      t.keys = {"dataset", "name_zh", "rows", "versions", "open_quarantine", "imports",
-                "last_import_at", "last_file"};
-      t.headers = g.zh() ? std::vector<std::string>{"数据集", "中文名", "当前行数", "历史版本",
-                                                    "待处理隔离", "导入次数", "最近导入时间",
-                                                    "最近导入文件"}
-                         : std::vector<std::string>{"dataset", "name", "rows", "versions",
-                                                    "quarantined", "imports", "last import",
-                                                    "last file"};
+      t.keys = {"dataset",         "name_zh", "rows",           "versions",
+                "open_quarantine", "imports", "last_import_at", "last_file"};
+      t.headers =
+          g.zh()
+              ? std::vector<std::string>{"数据集",     "中文名",   "当前行数",     "历史版本",
+                                         "待处理隔离", "导入次数", "最近导入时间", "最近导入文件"}
+              : std::vector<std::string>{"dataset",     "name",    "rows",        "versions",
+                                         "quarantined", "imports", "last import", "last file"};
       t.numeric = {false, false, true, true, true, true, false, false};
       for (const DatasetDef& def : AllDatasets()) {
         std::string table = QuoteIdent(VersionsTable(def));
-        QF_ASSIGN_OR_RETURN(int64_t rows, db->QueryInt("SELECT COUNT(*) FROM " + QuoteIdent(def.name)));
+        QF_ASSIGN_OR_RETURN(int64_t rows,
+                            db->QueryInt("SELECT COUNT(*) FROM " + QuoteIdent(def.name)));
         QF_ASSIGN_OR_RETURN(int64_t versions, db->QueryInt("SELECT COUNT(*) FROM " + table));
-        QF_ASSIGN_OR_RETURN(Stmt q, db->Prepare(
-            "SELECT (SELECT COUNT(DISTINCT file_sha256 || ':' || line) FROM quarantine WHERE dataset=?1 "
-            "AND resolved_import_id IS NULL), (SELECT COUNT(*) FROM imports WHERE dataset=?1), "
-            "(SELECT started_at FROM imports WHERE dataset=?1 ORDER BY id DESC LIMIT 1), "
-            "(SELECT file_name FROM imports WHERE dataset=?1 ORDER BY id DESC LIMIT 1)"));
+        QF_ASSIGN_OR_RETURN(
+            Stmt q,
+            db->Prepare(
+                "SELECT (SELECT COUNT(DISTINCT file_sha256 || ':' || line) FROM quarantine WHERE "
+                "dataset=?1 "
+                "AND resolved_import_id IS NULL), (SELECT COUNT(*) FROM imports WHERE dataset=?1), "
+                "(SELECT started_at FROM imports WHERE dataset=?1 ORDER BY id DESC LIMIT 1), "
+                "(SELECT file_name FROM imports WHERE dataset=?1 ORDER BY id DESC LIMIT 1)"));
         q.BindText(1, def.name);
         QF_ASSIGN_OR_RETURN(bool row, q.Step());
         (void)row;
         t.rows.push_back({def.name, def.zh, std::to_string(rows), std::to_string(versions),
-                          std::to_string(q.Int(0)), std::to_string(q.Int(1)), q.Text(2), q.Text(3)});
+                          std::to_string(q.Int(0)), std::to_string(q.Int(1)), q.Text(2),
+                          q.Text(3)});
       }
       Format f = Format::kTable;
       ParseFormat(*format, &f);
@@ -80,8 +85,7 @@ void RegisterDatasets(CLI::App& app, Globals& g, int& exit_code) {
 
 void RegisterQuarantine(CLI::App& app, Globals& g, int& exit_code) {
   auto* cmd = app.add_subcommand(
-      "quarantine",
-      "隔离区 Rows that failed validation: where, which column, the value and why");
+      "quarantine", "隔离区 Rows that failed validation: where, which column, the value and why");
   auto dataset = std::make_shared<std::string>();
   auto format = std::make_shared<std::string>("table");
   auto all = std::make_shared<bool>(false);
@@ -99,22 +103,28 @@ void RegisterQuarantine(CLI::App& app, Globals& g, int& exit_code) {
       if (!dataset->empty()) {
         const DatasetDef* def = FindDataset(*dataset);
         if (!def) {
-          return Status::InvalidInput("unknown dataset '" + *dataset + "'; known: " + KnownDatasetNames(),
-                                      "未知的数据集“" + *dataset + "”；可用：" + KnownDatasetNames());
+          return Status::InvalidInput(
+              "unknown dataset '" + *dataset + "'; known: " + KnownDatasetNames(),
+              "未知的数据集“" + *dataset + "”；可用：" + KnownDatasetNames());
         }
         ds = def->name;
       }
       Db* db = store->db();
       if (!export_path->empty()) {
         if (ds.empty()) {
-          return Status::InvalidInput("--export-rows needs --dataset", "--export-rows 需要同时指定 --dataset");
+          return Status::InvalidInput("--export-rows needs --dataset",
+                                      "--export-rows 需要同时指定 --dataset");
         }
-        QF_ASSIGN_OR_RETURN(Stmt q, db->Prepare(
-            "SELECT raw_row FROM quarantine WHERE dataset = ? AND resolved_import_id IS NULL "
-            "GROUP BY file_sha256, line, location ORDER BY MIN(id)"));
+        QF_ASSIGN_OR_RETURN(
+            Stmt q,
+            db->Prepare(
+                "SELECT raw_row FROM quarantine WHERE dataset = ? AND resolved_import_id IS NULL "
+                "GROUP BY file_sha256, line, location ORDER BY MIN(id)"));
         q.BindText(1, ds);
         std::ofstream out(*export_path, std::ios::binary);
-        if (!out) return Status::InvalidInput("cannot write " + *export_path, "无法写入文件" + *export_path);
+        if (!out)
+          return Status::InvalidInput("cannot write " + *export_path,
+                                      "无法写入文件" + *export_path);
         out << "\xEF\xBB\xBF";  // BOM, so that Excel opens the Chinese text correctly
         std::vector<std::string> header;
         int64_t n = 0;
@@ -129,7 +139,9 @@ void RegisterQuarantine(CLI::App& app, Globals& g, int& exit_code) {
             out << "\r\n";
           }
           for (size_t i = 0; i < header.size(); ++i) {
-            std::string v = j.contains(header[i]) && j[header[i]].is_string() ? j[header[i]].get<std::string>() : "";
+            std::string v = j.contains(header[i]) && j[header[i]].is_string()
+                                ? j[header[i]].get<std::string>()
+                                : "";
             out << (i ? "," : "") << CsvField(v);
           }
           out << "\r\n";
@@ -151,13 +163,14 @@ void RegisterQuarantine(CLI::App& app, Globals& g, int& exit_code) {
       Format f = Format::kTable;
       ParseFormat(*format, &f);
       Table t;
-      t.keys = {"id", "dataset", "file", "line", "location", "column", "value", "reason",
-                "reason_en", "import_id", "resolved_by_import"};
-      t.headers = g.zh() ? std::vector<std::string>{"编号", "数据集", "文件", "行", "位置", "列",
-                                                    "值", "原因", "reason", "导入批次", "已纠正"}
-                         : std::vector<std::string>{"id", "dataset", "file", "line", "location",
-                                                    "column", "value", "reason", "原因", "import",
-                                                    "resolved"};
+      t.keys = {"id",    "dataset", "file",      "line",      "location",          "column",
+                "value", "reason",  "reason_en", "import_id", "resolved_by_import"};
+      t.headers =
+          g.zh()
+              ? std::vector<std::string>{"编号", "数据集", "文件",   "行",       "位置",  "列",
+                                         "值",   "原因",   "reason", "导入批次", "已纠正"}
+              : std::vector<std::string>{"id",    "dataset", "file", "line",   "location", "column",
+                                         "value", "reason",  "原因", "import", "resolved"};
       t.numeric = {true, false, false, true, false, false, false, false, false, true, false};
       bool zh = g.zh();
       for (;;) {
@@ -200,27 +213,33 @@ void RegisterHistory(CLI::App& app, Globals& g, int& exit_code) {
   auto key = std::make_shared<std::string>();
   auto format = std::make_shared<std::string>("table");
   cmd->add_option("dataset", *dataset, "数据集 dataset")->required();
-  cmd->add_option("key", *key, "主键（复合主键用|连接）key (composite keys joined with |)")->required();
+  cmd->add_option("key", *key, "主键（复合主键用|连接）key (composite keys joined with |)")
+      ->required();
   cmd->add_option("--format", *format, "table | jsonl | csv")
       ->check(CLI::IsMember({"table", "jsonl", "csv"}));
   cmd->callback([&g, &exit_code, dataset, key, format]() {
     WithStore(g, exit_code, [&](Store* store) -> Status {
       const DatasetDef* def = FindDataset(*dataset);
       if (!def) {
-        return Status::InvalidInput("unknown dataset '" + *dataset + "'; known: " + KnownDatasetNames(),
-                                    "未知的数据集“" + *dataset + "”；可用：" + KnownDatasetNames());
+        return Status::InvalidInput(
+            "unknown dataset '" + *dataset + "'; known: " + KnownDatasetNames(),
+            "未知的数据集“" + *dataset + "”；可用：" + KnownDatasetNames());
       }
       std::string cols;
       for (const ColumnDef& c : def->columns) cols += ", " + QuoteIdent(c.name);
-      QF_ASSIGN_OR_RETURN(Stmt q, store->db()->Prepare(
-          "SELECT v._version, v._current, v._import_id, i.file_name, v._line, i.started_at" + cols +
-          ", COALESCE(v._extra, '') FROM " + QuoteIdent(VersionsTable(*def)) +
-          " v JOIN imports i ON i.id = v._import_id WHERE v._key = ? ORDER BY v._version"));
+      QF_ASSIGN_OR_RETURN(
+          Stmt q,
+          store->db()->Prepare(
+              "SELECT v._version, v._current, v._import_id, i.file_name, v._line, i.started_at" +
+              cols + ", COALESCE(v._extra, '') FROM " + QuoteIdent(VersionsTable(*def)) +
+              " v JOIN imports i ON i.id = v._import_id WHERE v._key = ? ORDER BY v._version"));
       q.BindText(1, *key);
       Table t;
       t.keys = {"version", "current", "import_id", "file", "line", "imported_at"};
-      t.headers = g.zh() ? std::vector<std::string>{"版本", "当前", "导入批次", "文件", "行", "导入时间"}
-                         : std::vector<std::string>{"version", "current", "import", "file", "line", "imported at"};
+      t.headers =
+          g.zh() ? std::vector<std::string>{"版本", "当前", "导入批次", "文件", "行", "导入时间"}
+                 : std::vector<std::string>{"version", "current", "import",
+                                            "file",    "line",    "imported at"};
       t.numeric = {true, false, true, false, true, false};
       for (const ColumnDef& c : def->columns) {
         t.keys.push_back(c.name);

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
-
 #include <memory>
 #include <string>
 
@@ -32,5 +31,6 @@ void RegisterDatasets(CLI::App& app, Globals& g, int& exit_code);
 void RegisterQuarantine(CLI::App& app, Globals& g, int& exit_code);
 void RegisterHistory(CLI::App& app, Globals& g, int& exit_code);
 void RegisterDescribe(CLI::App& app, Globals& g, int& exit_code);
+void RegisterLedger(CLI::App& app, Globals& g, int& exit_code);
 
 }  // namespace qf::cli

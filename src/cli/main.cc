@@ -41,11 +41,16 @@ int main(int argc, char** argv) {
   qf::cli::RegisterQuarantine(app, g, exit_code);
   qf::cli::RegisterHistory(app, g, exit_code);
   qf::cli::RegisterDescribe(app, g, exit_code);
+  qf::cli::RegisterLedger(app, g, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : 2;
+  } catch (const std::exception& e) {
+    // The boundary: a library exception never escapes as a crash.
+    std::cerr << (g.zh() ? "内部错误：" : "internal error: ") << e.what() << std::endl;
+    return qf::cli::kExitInternal;
   }
   return exit_code;
 }

@@ -28,7 +28,8 @@ size_t DisplayWidth(const std::string& s) {
     char32_t cp = c;
     size_t len = 1;
     if (c >= 0xF0 && i + 3 < s.size()) {
-      cp = ((c & 0x07) << 18) | ((s[i + 1] & 0x3F) << 12) | ((s[i + 2] & 0x3F) << 6) | (s[i + 3] & 0x3F);
+      cp = ((c & 0x07) << 18) | ((s[i + 1] & 0x3F) << 12) | ((s[i + 2] & 0x3F) << 6) |
+           (s[i + 3] & 0x3F);
       len = 4;
     } else if (c >= 0xE0 && i + 2 < s.size()) {
       cp = ((c & 0x0F) << 12) | ((s[i + 1] & 0x3F) << 6) | (s[i + 2] & 0x3F);

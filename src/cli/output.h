@@ -17,7 +17,7 @@ struct Table {
   std::vector<std::string> keys;     // field names for jsonl/csv
   std::vector<std::string> headers;  // column titles for the table
   std::vector<std::vector<std::string>> rows;
-  std::vector<bool> numeric;         // per column: right-align, and a JSON number
+  std::vector<bool> numeric;  // per column: right-align, and a JSON number
 };
 
 void Print(const Table& t, Format f);

@@ -75,7 +75,7 @@ class Status {
 template <typename T>
 class Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {  // NOLINT: implicit by design
     assert(!status_.ok());
   }
@@ -95,16 +95,20 @@ class Result {
 
 }  // namespace qf
 
-#define QF_RETURN_IF_ERROR(expr)         \
-  do {                                   \
-    ::qf::Status qf_status_ = (expr);    \
+#define QF_RETURN_IF_ERROR(expr)             \
+  do {                                       \
+    ::qf::Status qf_status_ = (expr);        \
     if (!qf_status_.ok()) return qf_status_; \
   } while (0)
 
 #define QF_CONCAT_INNER(a, b) a##b
 #define QF_CONCAT(a, b) QF_CONCAT_INNER(a, b)
-#define QF_ASSIGN_OR_RETURN(lhs, expr) QF_ASSIGN_OR_RETURN_IMPL(QF_CONCAT(qf_result_, __LINE__), lhs, expr)
+#define QF_ASSIGN_OR_RETURN(lhs, expr) \
+  QF_ASSIGN_OR_RETURN_IMPL(QF_CONCAT(qf_result_, __LINE__), lhs, expr)
+// `lhs` is a declaration, so it cannot be parenthesized.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define QF_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                             \
   if (!tmp.ok()) return tmp.status();            \
   lhs = std::move(tmp).value()
+// NOLINTEND(bugprone-macro-parentheses)

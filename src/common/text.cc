@@ -63,7 +63,9 @@ void AppendUtf8(std::string* out, char32_t cp) {
   }
 }
 
-bool IsAsciiSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f'; }
+bool IsAsciiSpace(char c) {
+  return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
+}
 
 // OpenCC's converter is not documented as thread-safe; one instance behind a lock
 // is enough because conversion only runs on values that hold non-ASCII text.
@@ -74,9 +76,11 @@ class SimplifiedConverter {
     handle_ = opencc_open(path.c_str());
   }
   ~SimplifiedConverter() {
-    if (handle_ != reinterpret_cast<opencc_t>(-1)) opencc_close(handle_);
+    if (handle_ != reinterpret_cast<opencc_t>(-1))
+      opencc_close(handle_);  // NOLINT(performance-no-int-to-ptr): OpenCC's error value
   }
   std::string Convert(std::string_view s) {
+    // NOLINTNEXTLINE(performance-no-int-to-ptr): OpenCC's error value
     if (handle_ == reinterpret_cast<opencc_t>(-1)) return std::string(s);
     std::lock_guard<std::mutex> lock(mu_);
     char* out = opencc_convert_utf8(handle_, s.data(), s.size());
@@ -236,7 +240,8 @@ std::string ClipForMessage(std::string_view s, size_t max_chars) {
 
 std::string FormatFen(long long fen) {
   bool neg = fen < 0;
-  unsigned long long v = neg ? 0ULL - static_cast<unsigned long long>(fen) : static_cast<unsigned long long>(fen);
+  unsigned long long v =
+      neg ? 0ULL - static_cast<unsigned long long>(fen) : static_cast<unsigned long long>(fen);
   std::string yuan = std::to_string(v / 100);
   std::string grouped;
   int count = 0;

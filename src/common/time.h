@@ -9,7 +9,7 @@
 
 namespace qf {
 
-inline constexpr int64_t kShanghaiOffsetSeconds = 8 * 3600;
+inline constexpr int64_t kShanghaiOffsetSeconds = int64_t{8} * 3600;
 
 struct CivilDate {
   int year = 0;

@@ -129,9 +129,9 @@ Result<bool> CsvReader::ParseRecord(std::vector<std::string>* fields, int64_t* s
     line_ = line;
     pos_ = p;
     if (quote_error) {
-      *problem = Status::InvalidInput(
-          "a quoted field starting on this line is never closed (missing \")",
-          "从本行开始的带引号字段没有结束引号（缺少\"）");
+      *problem =
+          Status::InvalidInput("a quoted field starting on this line is never closed (missing \")",
+                               "从本行开始的带引号字段没有结束引号（缺少\"）");
     }
     return true;
   }

@@ -34,7 +34,7 @@ const char* SqlType(ColumnType t);
 const char* TypeDescription(ColumnType t, bool chinese);
 
 struct ColumnDef {
-  std::string name;                  // canonical English name, also the SQL column name
+  std::string name;  // canonical English name, also the SQL column name
   ColumnType type = ColumnType::kText;
   bool required = false;
   std::vector<std::string> aliases;  // Chinese header names; aliases[0] is the display name
@@ -50,16 +50,16 @@ enum class RowCheck {
 };
 
 struct DatasetDef {
-  std::string name;      // "payments"; also the file name stem and the SQL view name
-  std::string zh;        // "国库集中支付"
-  std::string en;        // "Treasury payments"
+  std::string name;  // "payments"; also the file name stem and the SQL view name
+  std::string zh;    // "国库集中支付"
+  std::string en;    // "Treasury payments"
   std::vector<ColumnDef> columns;
   std::vector<int> key;  // indexes into columns
   std::vector<RowCheck> checks;
-  bool ocds = false;     // may also arrive as OCDS JSON
+  bool ocds = false;  // may also arrive as OCDS JSON
 
   int ColumnIndex(std::string_view column_name) const;  // -1 when absent
-  std::string KeyDescription() const;                    // "tender_id + bidder_credit_code"
+  std::string KeyDescription() const;                   // "tender_id + bidder_credit_code"
 };
 
 // Every dataset, in a sensible import order (registries before the records that cite them).

@@ -1,7 +1,7 @@
 #include "ingest/encoding.h"
 
-#include <unicode/ucnv.h>
 #include <uchardet/uchardet.h>
+#include <unicode/ucnv.h>
 
 #include <vector>
 
@@ -103,9 +103,11 @@ Result<bool> Utf8FileReader::Read(std::string* out, size_t max_bytes) {
   UChar pivot[4096];
   UChar* ps = pivot;
   UChar* pt = pivot;
-  ucnv_convertEx(utf8, conv, &t, target.data() + target.size(), &s, pending_.data() + pending_.size(),
-                 pivot, &ps, &pt, pivot + 4096, false, eof_, &err);
-  if (U_FAILURE(err)) return Status::IOError(std::string("encoding conversion failed: ") + u_errorName(err));
+  ucnv_convertEx(utf8, conv, &t, target.data() + target.size(), &s,
+                 pending_.data() + pending_.size(), pivot, &ps, &pt, pivot + 4096, false, eof_,
+                 &err);
+  if (U_FAILURE(err))
+    return Status::IOError(std::string("encoding conversion failed: ") + u_errorName(err));
   out->append(target.data(), static_cast<size_t>(t - target.data()));
   pending_.erase(0, static_cast<size_t>(s - pending_.data()));
   if (eof_) pending_.clear();

@@ -35,7 +35,7 @@ class Utf8FileReader {
   int64_t consumed_ = 0;
   bool utf8_ = true;
   bool eof_ = false;
-  std::string pending_;  // raw bytes not yet converted (an unfinished character)
+  std::string pending_;             // raw bytes not yet converted (an unfinished character)
   void* converter_ = nullptr;       // UConverter* from the file's encoding
   void* utf8_converter_ = nullptr;  // UConverter* to UTF-8
 };

@@ -67,8 +67,9 @@ Result<std::string> NormalizeIdNumber(std::string_view raw) {
                    "format the column as text and export again",
                    "被表格软件存成了数字，末尾几位已丢失；请把该列设为文本格式后重新导出");
     }
-    return BadId(raw, "must have 18 characters (or 15 digits for an old number), it has " +
-                          std::to_string(s.size()),
+    return BadId(raw,
+                 "must have 18 characters (or 15 digits for an old number), it has " +
+                     std::to_string(s.size()),
                  "应为18位（旧号码15位），实为" + std::to_string(s.size()) + "位");
   }
   if (!AllDigits(s.substr(0, 17)) || !((s[17] >= '0' && s[17] <= '9') || s[17] == 'X')) {
@@ -120,8 +121,9 @@ Result<std::string> NormalizeCreditCode(std::string_view raw) {
   }
   for (char c : s) {
     if (kCreditAlphabet.find(c) == std::string_view::npos) {
-      return bad(std::string("contains '") + c + "', which is not allowed (I, O, S, V, Z never occur)",
-                 std::string("含有不允许的字符“") + c + "”（不使用I、O、S、V、Z）");
+      return bad(
+          std::string("contains '") + c + "', which is not allowed (I, O, S, V, Z never occur)",
+          std::string("含有不允许的字符“") + c + "”（不使用I、O、S、V、Z）");
     }
   }
   char check = CreditCodeCheckChar(s);

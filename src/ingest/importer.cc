@@ -1,14 +1,13 @@
 #include "ingest/importer.h"
 
-#include <nlohmann/json.hpp>
+#include <tbb/concurrent_queue.h>
 
 #include <algorithm>
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <thread>
-
-#include <tbb/concurrent_queue.h>
 
 #include "common/log.h"
 #include "common/text.h"
@@ -18,6 +17,7 @@
 #include "ingest/ocds_reader.h"
 #include "ingest/value.h"
 #include "ingest/xlsx_reader.h"
+#include "ledger/ledger.h"
 #include "store/dataset_writer.h"
 
 namespace qf {
@@ -35,7 +35,7 @@ std::string NormalizeHeader(std::string_view header) {
 
 namespace {
 
-std::string Lower(std::string s) { return AsciiLower(s); }
+std::string Lower(const std::string& s) { return AsciiLower(s); }
 
 // How one stream's header maps onto its dataset.
 struct HeaderMap {
@@ -52,18 +52,19 @@ Result<HeaderMap> MapHeader(const DatasetDef& def, const std::vector<std::string
   std::map<std::string, int> names;
   for (size_t c = 0; c < def.columns.size(); ++c) {
     names[NormalizeHeader(def.columns[c].name)] = static_cast<int>(c);
-    for (const std::string& a : def.columns[c].aliases) names[NormalizeHeader(a)] = static_cast<int>(c);
+    for (const std::string& a : def.columns[c].aliases)
+      names[NormalizeHeader(a)] = static_cast<int>(c);
   }
   for (size_t f = 0; f < header.size(); ++f) {
     auto it = names.find(NormalizeHeader(header[f]));
     int c = it == names.end() ? -1 : it->second;
     if (c >= 0 && m.field_of_column[c] >= 0) {
       const std::string& first = header[m.field_of_column[c]];
-      return Status::InvalidInput(
-          file + ": columns '" + first + "' and '" + header[f] + "' both mean " +
-              def.columns[c].name + "; keep one",
-          file + "：列“" + first + "”和“" + header[f] + "”都对应" + def.columns[c].DisplayName() +
-              "（" + def.columns[c].name + "），请只保留一列");
+      return Status::InvalidInput(file + ": columns '" + first + "' and '" + header[f] +
+                                      "' both mean " + def.columns[c].name + "; keep one",
+                                  file + "：列“" + first + "”和“" + header[f] + "”都对应" +
+                                      def.columns[c].DisplayName() + "（" + def.columns[c].name +
+                                      "），请只保留一列");
     }
     m.column_of_field.push_back(c);
     if (c >= 0) m.field_of_column[c] = static_cast<int>(f);
@@ -80,11 +81,11 @@ Result<HeaderMap> MapHeader(const DatasetDef& def, const std::vector<std::string
   if (!missing_en.empty()) {
     std::string found;
     for (const std::string& h : header) found += (found.empty() ? "" : ", ") + h;
-    return Status::InvalidInput(
-        file + ": required column(s) " + missing_en + " missing for dataset " + def.name +
-            "; the header has: " + found,
-        file + "：缺少" + def.zh + "（" + def.name + "）的必填列" + missing_zh + "；表头中的列为：" +
-            found);
+    return Status::InvalidInput(file + ": required column(s) " + missing_en +
+                                    " missing for dataset " + def.name +
+                                    "; the header has: " + found,
+                                file + "：缺少" + def.zh + "（" + def.name + "）的必填列" +
+                                    missing_zh + "；表头中的列为：" + found);
   }
   return m;
 }
@@ -150,9 +151,11 @@ class FileImport {
   std::vector<Value> current_;
   tbb::concurrent_bounded_queue<std::unique_ptr<Batch>> full_;
   tbb::concurrent_bounded_queue<std::unique_ptr<Batch>> empty_;
+  std::unique_ptr<ledger::Ledger> ledger_;  // appends in this file's transaction
 };
 
-Result<std::unique_ptr<RecordSource>> OpenSource(const std::string& dataset, const std::string& path,
+Result<std::unique_ptr<RecordSource>> OpenSource(const std::string& dataset,
+                                                 const std::string& path,
                                                  const std::string& stored_path,
                                                  const ImportOptions& opts) {
   std::string ext = Lower(fs::path(path).extension().string());
@@ -181,17 +184,20 @@ Result<std::unique_ptr<RecordSource>> OpenSource(const std::string& dataset, con
     return std::unique_ptr<RecordSource>(std::move(r));
   }
   if (ext == ".xls") {
-    return Status::InvalidInput(path + ": the old Excel format .xls is not supported; save it as .xlsx or .csv",
-                                path + "：不支持旧版Excel格式.xls，请另存为.xlsx或.csv");
+    return Status::InvalidInput(
+        path + ": the old Excel format .xls is not supported; save it as .xlsx or .csv",
+        path + "：不支持旧版Excel格式.xls，请另存为.xlsx或.csv");
   }
-  return Status::InvalidInput(path + ": unknown file type '" + ext + "'; use .csv, .xlsx, .json or .jsonl",
-                              path + "：无法识别的文件类型“" + ext + "”，请使用.csv、.xlsx、.json或.jsonl");
+  return Status::InvalidInput(
+      path + ": unknown file type '" + ext + "'; use .csv, .xlsx, .json or .jsonl",
+      path + "：无法识别的文件类型“" + ext + "”，请使用.csv、.xlsx、.json或.jsonl");
 }
 
 constexpr size_t kBatchRows = 2048;
 constexpr int kBatchesInFlight = 4;
 
-Result<std::vector<ImportReport>> FileImport::Run(const std::string& dataset, const std::string& path,
+Result<std::vector<ImportReport>> FileImport::Run(const std::string& dataset,
+                                                  const std::string& path,
                                                   const std::string& display_name) {
   file_name_ = display_name;
   auto t0 = std::chrono::steady_clock::now();
@@ -201,9 +207,12 @@ Result<std::vector<ImportReport>> FileImport::Run(const std::string& dataset, co
   Db* db = store_->db();
   Transaction tx(db);
   QF_RETURN_IF_ERROR(tx.Begin());
-  QF_ASSIGN_OR_RETURN(StoredFile stored, store_->KeepFile(path, fs::path(path).filename().string()));
+  QF_ASSIGN_OR_RETURN(ledger_, ledger::Ledger::Open(db));
+  QF_ASSIGN_OR_RETURN(StoredFile stored,
+                      store_->KeepFile(path, fs::path(path).filename().string()));
   file_sha_ = stored.sha256;
-  spdlog::debug("import {}: kept file ({} bytes) after {:.3f}s", display_name, stored.size, since());
+  spdlog::debug("import {}: kept file ({} bytes) after {:.3f}s", display_name, stored.size,
+                since());
   QF_ASSIGN_OR_RETURN(source_, OpenSource(dataset, path, stored.path, opts_));
   const auto& streams = source_->streams();
   for (const StreamInfo& s : streams) {
@@ -212,15 +221,21 @@ Result<std::vector<ImportReport>> FileImport::Run(const std::string& dataset, co
     QF_ASSIGN_OR_RETURN(HeaderMap m, MapHeader(*def, s.header, display_name));
     maps_.push_back(std::move(m));
   }
-  QF_ASSIGN_OR_RETURN(Stmt ins, db->Prepare(
-      "INSERT INTO imports(dataset, file_sha256, file_name, format, encoding, started_at) "
-      "VALUES (?,?,?,?,?,?)"));
-  QF_ASSIGN_OR_RETURN(quarantine_stmt_, db->Prepare(
-      "INSERT OR IGNORE INTO quarantine(import_id, dataset, file_sha256, file_name, line, location,"
-      " column_name, value, reason_zh, reason_en, row_key, raw_row) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"));
-  QF_ASSIGN_OR_RETURN(resolve_stmt_, db->Prepare(
-      "UPDATE quarantine SET resolved_import_id = ? WHERE dataset = ? AND row_key = ? AND "
-      "resolved_import_id IS NULL AND file_sha256 != ?"));
+  QF_ASSIGN_OR_RETURN(
+      Stmt ins,
+      db->Prepare(
+          "INSERT INTO imports(dataset, file_sha256, file_name, format, encoding, started_at) "
+          "VALUES (?,?,?,?,?,?)"));
+  QF_ASSIGN_OR_RETURN(quarantine_stmt_,
+                      db->Prepare("INSERT OR IGNORE INTO quarantine(import_id, dataset, "
+                                  "file_sha256, file_name, line, location,"
+                                  " column_name, value, reason_zh, reason_en, row_key, raw_row) "
+                                  "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"));
+  QF_ASSIGN_OR_RETURN(
+      resolve_stmt_,
+      db->Prepare(
+          "UPDATE quarantine SET resolved_import_id = ? WHERE dataset = ? AND row_key = ? AND "
+          "resolved_import_id IS NULL AND file_sha256 != ?"));
   for (const HeaderMap& m : maps_) {
     ins.Reset();
     ins.BindText(1, m.def->name);
@@ -236,12 +251,13 @@ Result<std::vector<ImportReport>> FileImport::Run(const std::string& dataset, co
     rep.format = source_->Format();
     rep.encoding = source_->Encoding();
     rep.import_id = db->LastInsertId();
+    QF_RETURN_IF_ERROR(ledger_->AppendImport(rep.import_id));  // the file's ledger leaf
     QF_ASSIGN_OR_RETURN(auto w, DatasetWriter::Create(db, *m.def, rep.import_id));
     writers_.push_back(std::move(w));
     reports_.push_back(rep);
-    QF_ASSIGN_OR_RETURN(int64_t open, db->QueryInt(
-        "SELECT EXISTS(SELECT 1 FROM quarantine WHERE dataset = '" + m.def->name +
-        "' AND resolved_import_id IS NULL)"));
+    QF_ASSIGN_OR_RETURN(int64_t open,
+                        db->QueryInt("SELECT EXISTS(SELECT 1 FROM quarantine WHERE dataset = '" +
+                                     m.def->name + "' AND resolved_import_id IS NULL)"));
     has_open_quarantine_.push_back(open != 0);
   }
 
@@ -270,9 +286,11 @@ Result<std::vector<ImportReport>> FileImport::Run(const std::string& dataset, co
   }
   worker.join();
   spdlog::debug("import {}: rows written after {:.3f}s", display_name, since());
-  QF_ASSIGN_OR_RETURN(Stmt fin, db->Prepare(
-      "UPDATE imports SET finished_at=?, rows_read=?, accepted=?, new_rows=?, changed=?, "
-      "unchanged=?, quarantined=? WHERE id=?"));
+  QF_ASSIGN_OR_RETURN(
+      Stmt fin,
+      db->Prepare(
+          "UPDATE imports SET finished_at=?, rows_read=?, accepted=?, new_rows=?, changed=?, "
+          "unchanged=?, quarantined=? WHERE id=?"));
   for (const ImportReport& r : reports_) {
     fin.Reset();
     fin.BindText(1, NowShanghai());
@@ -285,6 +303,9 @@ Result<std::vector<ImportReport>> FileImport::Run(const std::string& dataset, co
     fin.BindInt(8, r.import_id);
     QF_RETURN_IF_ERROR(fin.Run());
   }
+  // A signed checkpoint covering this file, committed with it.
+  QF_ASSIGN_OR_RETURN(ledger::Signer signer, ledger::SignerFor(store_->db_path()));
+  QF_RETURN_IF_ERROR(ledger_->WriteCheckpoint(signer).status());
   QF_RETURN_IF_ERROR(tx.Commit());
   spdlog::debug("import {}: committed after {:.3f}s", display_name, since());
   return reports_;
@@ -435,8 +456,9 @@ void FileImport::FinishValidation(Prepared* p) const {
         if (p->values[birth_c].s != expected) {
           p->problems.push_back(
               {column_title(birth_c), p->values[birth_c].s,
-               Status::InvalidInput("birth date does not agree with the ID number (" + expected + ")",
-                                    "出生日期与身份证号不符（应为" + expected + "）")});
+               Status::InvalidInput(
+                   "birth date does not agree with the ID number (" + expected + ")",
+                   "出生日期与身份证号不符（应为" + expected + "）")});
         }
       }
     }
@@ -495,7 +517,8 @@ Status FileImport::Write(Prepared& p) {
     FinishValidation(&p);
     if (!p.problems.empty()) {
       nlohmann::ordered_json j = nlohmann::ordered_json::object();
-      for (size_t c = 0; c < def.columns.size(); ++c) j[def.columns[c].name] = p.values[c].ToString();
+      for (size_t c = 0; c < def.columns.size(); ++c)
+        j[def.columns[c].name] = p.values[c].ToString();
       p.raw_row = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     }
   }
@@ -507,17 +530,20 @@ Status FileImport::Write(Prepared& p) {
   switch (outcome) {
     case WriteOutcome::kDuplicateInImport: {
       std::string key_cols;
-      for (int k : def.key) key_cols += (key_cols.empty() ? "" : "+") + def.columns[k].DisplayName();
-      Status why = Status::InvalidInput(
-          "key " + def.KeyDescription() + " = " + p.key + " already appears on line " +
-              std::to_string(first_line) + " of this file",
-          "主键（" + key_cols + "）" + p.key + "与本文件第" + std::to_string(first_line) + "行重复");
+      for (int k : def.key)
+        key_cols += (key_cols.empty() ? "" : "+") + def.columns[k].DisplayName();
+      Status why = Status::InvalidInput("key " + def.KeyDescription() + " = " + p.key +
+                                            " already appears on line " +
+                                            std::to_string(first_line) + " of this file",
+                                        "主键（" + key_cols + "）" + p.key + "与本文件第" +
+                                            std::to_string(first_line) + "行重复");
       int kf = m.field_of_column[def.key[0]];
       const auto& header = source_->streams()[p.stream].header;
       p.problems.push_back({kf >= 0 ? header[kf] : def.columns[def.key[0]].name, p.key, why});
       if (p.raw_row.empty()) {
         nlohmann::ordered_json j = nlohmann::ordered_json::object();
-        for (size_t c = 0; c < def.columns.size(); ++c) j[def.columns[c].name] = p.values[c].ToString();
+        for (size_t c = 0; c < def.columns.size(); ++c)
+          j[def.columns[c].name] = p.values[c].ToString();
         p.raw_row = j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
       }
       return Quarantine(p);
@@ -531,6 +557,12 @@ Status FileImport::Write(Prepared& p) {
     case WriteOutcome::kUnchanged:
       ++rep.unchanged;
       break;
+  }
+  if (outcome == WriteOutcome::kNew || outcome == WriteOutcome::kChanged) {
+    // One ledger leaf per row version written (unchanged rows add none).
+    const DatasetWriter& w = *writers_[p.stream];
+    QF_RETURN_IF_ERROR(
+        ledger_->AppendRow(def.name, p.key, w.last_version(), w.last_row_id(), p.hash));
   }
   ++rep.accepted;
   if (has_open_quarantine_[p.stream]) {
@@ -570,10 +602,9 @@ Result<std::vector<ImportReport>> Importer::ImportFile(const std::string& datase
   std::string ds = Lower(std::string(Trim(dataset)));
   const DatasetDef* def = FindDataset(ds);
   if (!def && ds != "ocds") {
-    return Status::InvalidInput("unknown dataset '" + dataset + "'; known datasets: " +
-                                    KnownDatasetNames() + ", ocds",
-                                "未知的数据集“" + dataset + "”；可用的数据集：" + KnownDatasetNames() +
-                                    ", ocds");
+    return Status::InvalidInput(
+        "unknown dataset '" + dataset + "'; known datasets: " + KnownDatasetNames() + ", ocds",
+        "未知的数据集“" + dataset + "”；可用的数据集：" + KnownDatasetNames() + ", ocds");
   }
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) {

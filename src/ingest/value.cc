@@ -86,7 +86,7 @@ std::optional<int64_t> ParseTimeOfDay(std::string_view s) {
     }
   }
   if (pos != s.size() || h > 23 || mi > 59 || sec > 59) return std::nullopt;
-  return h * 3600 + mi * 60 + sec;
+  return int64_t{h} * 3600 + mi * 60 + sec;
 }
 
 std::string Clean(std::string_view raw) { return std::string(Trim(FoldWidth(Trim(raw)))); }
@@ -205,8 +205,8 @@ Result<int64_t> ParseMoneyFen(std::string_view raw) {
     neg = v[0] == '-';
     v.remove_prefix(1);
   }
-  if (v.substr(0, 2) == "\xC2\xA5") v.remove_prefix(2);          // ¥
-  if (v.substr(0, 3) == "\xEF\xBF\xA5") v.remove_prefix(3);      // ￥
+  if (v.substr(0, 2) == "\xC2\xA5") v.remove_prefix(2);      // ¥
+  if (v.substr(0, 3) == "\xEF\xBF\xA5") v.remove_prefix(3);  // ￥
   if (v.size() >= 3 && v.substr(v.size() - 3) == "元") v.remove_suffix(3);
   v = Trim(v);
   if (!v.empty() && v[0] == '-' && !neg) {  // "¥-12"
@@ -331,16 +331,19 @@ Result<Value> ParseValue(const ColumnDef& col, Cell cell) {
         if (secs) return Value::Text(FormatDate(CivilFromDays(*secs / 86400)));
       }
       auto d = ParseDate(raw);
-      if (!d) return Bad(col, raw, "a date (YYYY-MM-DD, YYYY/M/D, YYYYMMDD or YYYY年M月D日)",
-                         "有效日期（应为YYYY-MM-DD、YYYY/M/D、YYYYMMDD或YYYY年M月D日）");
+      if (!d)
+        return Bad(col, raw, "a date (YYYY-MM-DD, YYYY/M/D, YYYYMMDD or YYYY年M月D日)",
+                   "有效日期（应为YYYY-MM-DD、YYYY/M/D、YYYYMMDD或YYYY年M月D日）");
       return Value::Text(FormatDate(*d));
     }
     case ColumnType::kDateTime: {
       std::optional<int64_t> secs;
-      if (cell.numeric) secs = ExcelSerialToLocalSeconds(std::strtod(std::string(raw).c_str(), nullptr));
+      if (cell.numeric)
+        secs = ExcelSerialToLocalSeconds(std::strtod(std::string(raw).c_str(), nullptr));
       if (!secs) secs = ParseDateTime(raw);
-      if (!secs) return Bad(col, raw, "a date and time (YYYY-MM-DD HH:MM[:SS])",
-                            "有效时间（应为YYYY-MM-DD HH:MM[:SS]）");
+      if (!secs)
+        return Bad(col, raw, "a date and time (YYYY-MM-DD HH:MM[:SS])",
+                   "有效时间（应为YYYY-MM-DD HH:MM[:SS]）");
       return Value::Text(FormatLocalDateTime(*secs));
     }
     case ColumnType::kPeriod: {
@@ -379,12 +382,16 @@ Result<Value> ParseValue(const ColumnDef& col, Cell cell) {
     }
     case ColumnType::kBool: {
       auto b = ParseBool(raw);
-      if (!b) return Bad(col, raw, "yes or no (是/否, Y/N, true/false, 1/0)", "是/否（可写是/否、Y/N、true/false、1/0）");
+      if (!b)
+        return Bad(col, raw, "yes or no (是/否, Y/N, true/false, 1/0)",
+                   "是/否（可写是/否、Y/N、true/false、1/0）");
       return Value::Int(*b ? 1 : 0);
     }
     case ColumnType::kRatio: {
       auto r = ParseRatio(raw);
-      if (!r) return Bad(col, raw, "a ratio between 0 and 1 (0.35 or 35%)", "0到1之间的比例（如0.35或35%）");
+      if (!r)
+        return Bad(col, raw, "a ratio between 0 and 1 (0.35 or 35%)",
+                   "0到1之间的比例（如0.35或35%）");
       return Value::Real(*r);
     }
     case ColumnType::kInteger: {
@@ -413,7 +420,8 @@ Result<Value> ParseValue(const ColumnDef& col, Cell cell) {
       }
       char* end = nullptr;
       double v = std::strtod(digits.c_str(), &end);
-      bool plain = !digits.empty() && digits.find_first_not_of("+-.0123456789") == std::string::npos;
+      bool plain =
+          !digits.empty() && digits.find_first_not_of("+-.0123456789") == std::string::npos;
       if (!plain || end != digits.c_str() + digits.size() || !std::isfinite(v)) {
         return Bad(col, raw, "a number", "数值");
       }

@@ -47,8 +47,10 @@ std::string CanonicalRow(const DatasetDef& def, const std::string& key,
   for (size_t i = 0; i < def.columns.size(); ++i) {
     AppendField(&out, def.columns[i].name);
     const Value& v = values[i];
-    char tag = v.kind == Value::Kind::kNull ? 'n' : v.kind == Value::Kind::kInt ? 'i'
-                                                   : v.kind == Value::Kind::kReal ? 'r' : 's';
+    char tag = v.kind == Value::Kind::kNull   ? 'n'
+               : v.kind == Value::Kind::kInt  ? 'i'
+               : v.kind == Value::Kind::kReal ? 'r'
+                                              : 's';
     out.push_back(tag);
     if (v.kind == Value::Kind::kText) {
       AppendField(&out, v.s);
@@ -81,16 +83,18 @@ Result<std::unique_ptr<DatasetWriter>> DatasetWriter::Create(Db* db, const Datas
     params += ", ?";
     select += QuoteIdent(c.name) + ", ";
   }
-  QF_ASSIGN_OR_RETURN(w->insert_, db->Prepare(
-      "INSERT INTO " + table + " (_key, _version, _current, _import_id, _seen_import, _line, "
-      "_row_hash" + cols + ", _extra) VALUES (?, ?, 1, ?, ?, ?, ?" + params + ", ?)"));
-  QF_ASSIGN_OR_RETURN(w->lookup_, db->Prepare(
-      "SELECT _row_id, _version, _seen_import, _line, _row_hash FROM " + table +
-      " WHERE _key = ? ORDER BY _version DESC LIMIT 1"));
-  QF_ASSIGN_OR_RETURN(w->retire_, db->Prepare("UPDATE " + table +
-                                              " SET _current = 0 WHERE _row_id = ?"));
-  QF_ASSIGN_OR_RETURN(w->seen_, db->Prepare("UPDATE " + table +
-                                            " SET _seen_import = ? WHERE _row_id = ?"));
+  QF_ASSIGN_OR_RETURN(
+      w->insert_, db->Prepare("INSERT INTO " + table +
+                              " (_key, _version, _current, _import_id, _seen_import, _line, "
+                              "_row_hash" +
+                              cols + ", _extra) VALUES (?, ?, 1, ?, ?, ?, ?" + params + ", ?)"));
+  QF_ASSIGN_OR_RETURN(w->lookup_,
+                      db->Prepare("SELECT _row_id, _version, _seen_import, _line, _row_hash FROM " +
+                                  table + " WHERE _key = ? ORDER BY _version DESC LIMIT 1"));
+  QF_ASSIGN_OR_RETURN(w->retire_,
+                      db->Prepare("UPDATE " + table + " SET _current = 0 WHERE _row_id = ?"));
+  QF_ASSIGN_OR_RETURN(w->seen_,
+                      db->Prepare("UPDATE " + table + " SET _seen_import = ? WHERE _row_id = ?"));
   QF_ASSIGN_OR_RETURN(w->current_, db->Prepare("SELECT " + select + "_extra FROM " + table +
                                                " WHERE _key = ? AND _current = 1 "
                                                "ORDER BY _version DESC LIMIT 1"));
@@ -147,7 +151,10 @@ Status DatasetWriter::Insert(const std::string& key, const std::vector<Value>& v
   }
   // Run() resets the statement; the next Insert rebinds every parameter
   // before stepping, so the static text bindings are never read stale.
-  return st.Run();
+  QF_RETURN_IF_ERROR(st.Run());
+  last_row_id_ = db_->LastInsertId();
+  last_version_ = version;
+  return Status::OK();
 }
 
 Result<WriteOutcome> DatasetWriter::Write(const std::string& key, const std::vector<Value>& values,

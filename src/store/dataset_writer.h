@@ -43,6 +43,10 @@ class DatasetWriter {
                              const std::string& extra_json, int64_t line, const Digest& row_hash,
                              int64_t* first_line);
 
+  // The _row_id and _version of the row the last kNew/kChanged Write inserted.
+  int64_t last_row_id() const { return last_row_id_; }
+  int64_t last_version() const { return last_version_; }
+
  private:
   DatasetWriter(Db* db, const DatasetDef& def, int64_t import_id)
       : db_(db), def_(def), import_id_(import_id) {}
@@ -54,6 +58,8 @@ class DatasetWriter {
   const DatasetDef& def_;
   int64_t import_id_;
   bool table_was_empty_ = false;
+  int64_t last_row_id_ = 0;
+  int64_t last_version_ = 0;
   Stmt insert_, lookup_, retire_, seen_, current_;
 };
 

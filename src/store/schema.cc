@@ -59,6 +59,47 @@ const std::vector<std::function<Status(Db*)>>& Migrations() {
           CREATE INDEX quarantine_key ON quarantine(dataset, row_key);
         )sql");
       },
+      // 2: the tamper-evident ledger (src/ledger, docs/ledger.md).
+      [](Db* db) {
+        return db->Exec(R"sql(
+          CREATE TABLE ledger_sources (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE
+          );
+          INSERT INTO ledger_sources(id, name) VALUES (1, '#file'), (2, '#action');
+          CREATE TABLE ledger_leaves (
+            idx INTEGER PRIMARY KEY,
+            src INTEGER NOT NULL,
+            ref INTEGER NOT NULL,
+            hash BLOB NOT NULL
+          );
+          CREATE INDEX ledger_leaves_ref ON ledger_leaves(src, ref);
+          CREATE TABLE ledger_nodes (
+            id INTEGER PRIMARY KEY,
+            hash BLOB NOT NULL
+          );
+          CREATE TABLE ledger_state (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            size INTEGER NOT NULL,
+            frontier BLOB NOT NULL
+          );
+          INSERT INTO ledger_state(id, size, frontier) VALUES (1, 0, x'');
+          CREATE TABLE ledger_checkpoints (
+            size INTEGER PRIMARY KEY,
+            root BLOB NOT NULL,
+            note TEXT NOT NULL,
+            created_at TEXT NOT NULL
+          );
+          CREATE TABLE ledger_actions (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            target TEXT NOT NULL,
+            details TEXT NOT NULL
+          );
+        )sql");
+      },
   };
   return m;
 }
@@ -96,9 +137,10 @@ Status EnsureDatasetTable(Db* db, const DatasetDef& def) {
                               QuoteIdent(table + "_key_version") + " ON " + QuoteIdent(table) +
                               "(_key, _version)"));
   // The view is rebuilt whenever columns change, and created when missing.
-  QF_ASSIGN_OR_RETURN(int64_t has_view,
-                      db->QueryInt("SELECT COUNT(*) FROM sqlite_master WHERE type='view' AND name='" +
-                                   def.name + "'"));
+  QF_ASSIGN_OR_RETURN(
+      int64_t has_view,
+      db->QueryInt("SELECT COUNT(*) FROM sqlite_master WHERE type='view' AND name='" + def.name +
+                   "'"));
   if (added || has_view == 0) {
     std::string select = "_row_id";
     for (const ColumnDef& c : def.columns) select += ", " + QuoteIdent(c.name);
@@ -117,7 +159,8 @@ int LatestSchemaVersion() { return static_cast<int>(Migrations().size()); }
 std::string VersionsTable(const DatasetDef& def) { return def.name + "_versions"; }
 
 Status Migrate(Db* db) {
-  QF_RETURN_IF_ERROR(db->Exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"));
+  QF_RETURN_IF_ERROR(
+      db->Exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"));
   Transaction tx(db);
   QF_RETURN_IF_ERROR(tx.Begin());
   QF_ASSIGN_OR_RETURN(int64_t version, db->QueryInt("SELECT MAX(version) FROM schema_version", 0));
@@ -129,8 +172,8 @@ Status Migrate(Db* db) {
   }
   for (size_t v = static_cast<size_t>(version); v < migrations.size(); ++v) {
     QF_RETURN_IF_ERROR(migrations[v](db).WithContext("schema migration " + std::to_string(v + 1)));
-    QF_RETURN_IF_ERROR(db->Exec("INSERT INTO schema_version(version) VALUES (" +
-                                std::to_string(v + 1) + ")"));
+    QF_RETURN_IF_ERROR(
+        db->Exec("INSERT INTO schema_version(version) VALUES (" + std::to_string(v + 1) + ")"));
   }
   for (const DatasetDef& def : AllDatasets()) {
     QF_RETURN_IF_ERROR(EnsureDatasetTable(db, def).WithContext("dataset table " + def.name));

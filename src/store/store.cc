@@ -84,8 +84,10 @@ Result<StoredFile> Store::KeepFile(const std::string& src, const std::string& or
     fs::rename(tmp, f.path, ec);
     if (ec) return Status::IOError("cannot store " + f.path + ": " + ec.message());
   }
-  QF_ASSIGN_OR_RETURN(Stmt st, db_->Prepare(
-      "INSERT OR IGNORE INTO files(sha256, size, original_name, stored_at) VALUES (?,?,?,?)"));
+  QF_ASSIGN_OR_RETURN(
+      Stmt st,
+      db_->Prepare(
+          "INSERT OR IGNORE INTO files(sha256, size, original_name, stored_at) VALUES (?,?,?,?)"));
   st.BindText(1, f.sha256);
   st.BindInt(2, f.size);
   st.BindText(3, original_name);

@@ -17,7 +17,7 @@ std::string ResolveDbPath(const std::string& flag_value);
 struct StoredFile {
   std::string sha256;  // hex
   int64_t size = 0;
-  std::string path;    // where the kept copy lives
+  std::string path;  // where the kept copy lives
 };
 
 class Store {
