@@ -1,11 +1,18 @@
 #include "store/store.h"
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <thread>
 
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <vector>
 
 #include "common/time.h"
@@ -41,40 +48,73 @@ std::string Store::PathOf(const std::string& sha256) const {
   return files_dir_ + "/" + sha256.substr(0, 2) + "/" + sha256;
 }
 
-Result<StoredFile> Store::KeepFile(const std::string& src, const std::string& original_name) {
-  std::ifstream in(src, std::ios::binary);
-  if (!in) {
-    return Status::InvalidInput("cannot read file " + src, "无法读取文件：" + src);
+namespace {
+
+// Copies the open file to `dst` inside the kernel (no user-space buffers).
+Status CopyFile(int in_fd, const std::string& dst, int64_t size) {
+  int out_fd = ::open(dst.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (out_fd < 0) return Status::IOError("cannot write " + dst + ": " + std::strerror(errno));
+  loff_t in_off = 0;
+  while (in_off < size) {
+    ssize_t n = ::copy_file_range(in_fd, &in_off, out_fd, nullptr,
+                                  static_cast<size_t>(size - in_off), 0);
+    if (n <= 0) {
+      int err = n < 0 ? errno : EIO;
+      ::close(out_fd);
+      return Status::IOError("cannot copy into " + dst + ": " + std::strerror(err));
+    }
   }
+  if (::close(out_fd) != 0) return Status::IOError("cannot write " + dst + " (disk full?)");
+  return Status::OK();
+}
+
+// SHA-256 of an open file, read through a memory map.
+Result<Digest> HashFile(int fd, int64_t size) {
+  Sha256Stream hash;
+  if (size == 0) return hash.Finish();
+  void* p = ::mmap(nullptr, static_cast<size_t>(size), PROT_READ, MAP_PRIVATE, fd, 0);
+  if (p == MAP_FAILED) {
+    return Status::IOError(std::string("cannot map file: ") + std::strerror(errno));
+  }
+  ::madvise(p, static_cast<size_t>(size), MADV_SEQUENTIAL);
+  hash.Update(std::string_view(static_cast<const char*>(p), static_cast<size_t>(size)));
+  ::munmap(p, static_cast<size_t>(size));
+  return hash.Finish();
+}
+
+}  // namespace
+
+Result<StoredFile> Store::KeepFile(const std::string& src, const std::string& original_name) {
+  int fd = ::open(src.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return Status::InvalidInput("cannot read file " + src, "无法读取文件：" + src);
+  struct stat st_buf {};
+  if (::fstat(fd, &st_buf) != 0 || !S_ISREG(st_buf.st_mode)) {
+    ::close(fd);
+    return Status::InvalidInput("cannot read file " + src + ": not a regular file",
+                                "无法读取文件：" + src + "（不是普通文件）");
+  }
+  int64_t size = st_buf.st_size;
   std::error_code ec;
   fs::create_directories(files_dir_, ec);
-  if (ec) return Status::IOError("cannot create " + files_dir_ + ": " + ec.message());
-  std::string tmp = files_dir_ + "/.incoming-" + std::to_string(::getpid()) + "-" +
-                    std::to_string(reinterpret_cast<uintptr_t>(&in));
-  std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-  if (!out) return Status::IOError("cannot write " + tmp);
-  Sha256Stream hash;
-  std::vector<char> buf(1 << 20);
-  int64_t size = 0;
-  while (in) {
-    in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-    std::streamsize n = in.gcount();
-    if (n <= 0) break;
-    hash.Update(std::string_view(buf.data(), static_cast<size_t>(n)));
-    out.write(buf.data(), n);
-    size += n;
+  if (ec) {
+    ::close(fd);
+    return Status::IOError("cannot create " + files_dir_ + ": " + ec.message());
   }
-  if (in.bad()) {
+  static std::atomic<int> counter{0};
+  std::string tmp =
+      files_dir_ + "/.incoming-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+  // Hashing and copying both read the whole file: do them at the same time.
+  Status copied;
+  std::thread copier([&] { copied = CopyFile(fd, tmp, size); });
+  Result<Digest> digest = HashFile(fd, size);
+  copier.join();
+  ::close(fd);
+  if (!copied.ok() || !digest.ok()) {
     fs::remove(tmp, ec);
-    return Status::InvalidInput("error while reading " + src, "读取文件出错：" + src);
-  }
-  out.close();
-  if (!out) {
-    fs::remove(tmp, ec);
-    return Status::IOError("cannot write " + tmp + " (disk full?)");
+    return !copied.ok() ? copied : digest.status();
   }
   StoredFile f;
-  f.sha256 = ToHex(hash.Finish());
+  f.sha256 = ToHex(digest.value());
   f.size = size;
   f.path = PathOf(f.sha256);
   if (fs::exists(f.path)) {
