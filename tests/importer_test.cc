@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <sys/wait.h>
 #include <unicode/ucnv.h>
+#include <xlsxwriter.h>
 
 #include <filesystem>
 #include <map>
@@ -293,6 +294,52 @@ TEST_F(ImporterTest, ShortAndLongRowsAndBrokenQuotesAreQuarantined) {
   EXPECT_EQ(r[0].quarantined, 3);
   EXPECT_NE(Text("SELECT reason_zh FROM quarantine WHERE line = 5").find("引号"),
             std::string::npos);
+}
+
+TEST_F(ImporterTest, ImportsXlsxWithTitleRowDatesAndNumbers) {
+  std::string path = dir_.File("welfare.xlsx");
+  lxw_workbook* wb = workbook_new(path.c_str());
+  workbook_add_worksheet(wb, "说明");
+  lxw_worksheet* ws = workbook_add_worksheet(wb, "发放明细");
+  lxw_format* date = workbook_add_format(wb);
+  format_set_num_format(date, "yyyy-mm-dd");
+  worksheet_merge_range(ws, 0, 0, 0, 5, "2024年1月低保发放明细表", nullptr);
+  const char* head[] = {"发放流水号", "救助类别", "身份证号", "发放月份", "发放日期", "金额"};
+  for (int c = 0; c < 6; ++c) worksheet_write_string(ws, 1, c, head[c], nullptr);
+  lxw_datetime d1 = {2024, 1, 15, 0, 0, 0};
+  worksheet_write_string(ws, 2, 0, "W1", nullptr);
+  worksheet_write_string(ws, 2, 1, "低保", nullptr);
+  worksheet_write_string(ws, 2, 2, "11010519491231002X", nullptr);
+  worksheet_write_string(ws, 2, 3, "2024-01", nullptr);
+  worksheet_write_datetime(ws, 2, 4, &d1, date);
+  worksheet_write_number(ws, 2, 5, 600.5, nullptr);
+  worksheet_write_string(ws, 3, 0, "W2", nullptr);
+  worksheet_write_string(ws, 3, 1, "低保", nullptr);
+  worksheet_write_number(ws, 3, 2, 110105194912310000.0, nullptr);  // an ID typed as a number
+  worksheet_write_string(ws, 3, 3, "2024-01", nullptr);
+  worksheet_write_number(ws, 3, 5, 600, nullptr);
+  ASSERT_EQ(workbook_close(wb), LXW_NO_ERROR);
+
+  Importer imp(store_.get());
+  ImportOptions opts;
+  opts.sheet = "发放明细";
+  auto r = imp.ImportFile("welfare", path, opts);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r.value()[0].format, "xlsx");
+  EXPECT_EQ(r.value()[0].new_rows, 1);
+  EXPECT_EQ(r.value()[0].quarantined, 1);
+  EXPECT_EQ(Text("SELECT pay_date FROM welfare"), "2024-01-15");
+  EXPECT_EQ(Count("SELECT amount FROM welfare"), 60050);
+  EXPECT_EQ(Count("SELECT line FROM quarantine"), 4);
+  EXPECT_NE(Text("SELECT reason_zh FROM quarantine").find("文本格式"), std::string::npos);
+
+  // A missing sheet is named with the user's file name, not the kept copy's.
+  opts.sheet = "明细";
+  auto bad = imp.ImportFile("welfare", path, opts);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message_zh().find("welfare.xlsx"), std::string::npos)
+      << bad.status().message_zh();
+  EXPECT_NE(bad.status().message_zh().find("发放明细"), std::string::npos);
 }
 
 TEST_F(ImporterTest, DatasetForFileName) {

@@ -193,6 +193,25 @@ Result<std::unique_ptr<RecordSource>> OpenSource(const std::string& dataset,
       path + "：无法识别的文件类型“" + ext + "”，请使用.csv、.xlsx、.json或.jsonl");
 }
 
+// Readers open the kept copy; a clerk knows the file by the name they gave.
+Status RenameStoredCopy(const Status& s, const std::string& stored_path,
+                        const std::string& display) {
+  auto fix = [&](std::string text) {
+    for (const std::string& from : {stored_path, fs::path(stored_path).filename().string()}) {
+      for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at)) {
+        text.replace(at, from.size(), display);
+        at += display.size();
+      }
+    }
+    return text;
+  };
+  if (s.ok()) return s;
+  if (s.code() == Status::Code::kInvalidArgument) {
+    return Status::InvalidInput(fix(s.message()), fix(s.message_zh()));
+  }
+  return Status::IOError(fix(s.message()));
+}
+
 constexpr size_t kBatchRows = 2048;
 constexpr int kBatchesInFlight = 4;
 
@@ -213,7 +232,9 @@ Result<std::vector<ImportReport>> FileImport::Run(const std::string& dataset,
   file_sha_ = stored.sha256;
   spdlog::debug("import {}: kept file ({} bytes) after {:.3f}s", display_name, stored.size,
                 since());
-  QF_ASSIGN_OR_RETURN(source_, OpenSource(dataset, path, stored.path, opts_));
+  Result<std::unique_ptr<RecordSource>> source = OpenSource(dataset, path, stored.path, opts_);
+  if (!source.ok()) return RenameStoredCopy(source.status(), stored.path, display_name);
+  source_ = std::move(source).value();
   const auto& streams = source_->streams();
   for (const StreamInfo& s : streams) {
     const DatasetDef* def = FindDataset(s.dataset);
@@ -328,7 +349,7 @@ void FileImport::ReadAll() {
     while (batch->size < kBatchRows) {
       Result<bool> got = source_->Next(&rec);
       if (!got.ok()) {
-        batch->error = got.status().WithContext(file_name_, file_name_);
+        batch->error = RenameStoredCopy(got.status(), store_->PathOf(file_sha_), file_name_);
         batch->last = true;
         break;
       }
