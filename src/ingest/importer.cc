@@ -18,6 +18,7 @@
 #include "ingest/value.h"
 #include "ingest/xlsx_reader.h"
 #include "ledger/ledger.h"
+#include "ledger/merkle.h"
 #include "store/dataset_writer.h"
 
 namespace qf {
@@ -111,6 +112,7 @@ struct Prepared {
   bool needs_merge = false;  // finish validation after merging with the stored version
   std::string key;
   Digest hash{};
+  Digest leaf_hash_v1{};  // the ledger leaf if this becomes the key's first version
 };
 
 struct Batch {
@@ -146,6 +148,7 @@ class FileImport {
   std::vector<std::unique_ptr<DatasetWriter>> writers_;
   std::vector<ImportReport> reports_;
   std::vector<bool> has_open_quarantine_;
+  std::vector<int64_t> ledger_sources_;  // per stream, 0 until looked up
   Stmt quarantine_stmt_;
   Stmt resolve_stmt_;
   std::vector<Value> current_;
@@ -280,6 +283,7 @@ Result<std::vector<ImportReport>> FileImport::Run(const std::string& dataset,
                         db->QueryInt("SELECT EXISTS(SELECT 1 FROM quarantine WHERE dataset = '" +
                                      m.def->name + "' AND resolved_import_id IS NULL)"));
     has_open_quarantine_.push_back(open != 0);
+    ledger_sources_.push_back(0);
   }
 
   // Parsing and validation run on a worker thread while this thread writes:
@@ -487,6 +491,8 @@ void FileImport::FinishValidation(Prepared* p) const {
   if (!p->problems.empty()) return;
   p->key = RowKey(def, p->values);
   p->hash = Sha256(CanonicalRow(def, p->key, p->values, p->extra_json));
+  // Most rows are first versions: hash their ledger leaf here, off the writer thread.
+  p->leaf_hash_v1 = merkle::LeafHash(ledger::RowLeafData(def.name, p->key, 1, p->hash));
 }
 
 Status FileImport::Quarantine(const Prepared& p) {
@@ -582,8 +588,17 @@ Status FileImport::Write(Prepared& p) {
   if (outcome == WriteOutcome::kNew || outcome == WriteOutcome::kChanged) {
     // One ledger leaf per row version written (unchanged rows add none).
     const DatasetWriter& w = *writers_[p.stream];
-    QF_RETURN_IF_ERROR(
-        ledger_->AppendRow(def.name, p.key, w.last_version(), w.last_row_id(), p.hash));
+    if (w.last_version() == 1) {
+      // The worker already hashed the leaf of a first version.
+      if (ledger_sources_[p.stream] == 0) {
+        QF_ASSIGN_OR_RETURN(ledger_sources_[p.stream], ledger_->SourceId(def.name));
+      }
+      QF_RETURN_IF_ERROR(
+          ledger_->AppendLeafHash(ledger_sources_[p.stream], w.last_row_id(), p.leaf_hash_v1));
+    } else {
+      QF_RETURN_IF_ERROR(
+          ledger_->AppendRow(def.name, p.key, w.last_version(), w.last_row_id(), p.hash));
+    }
   }
   ++rep.accepted;
   if (has_open_quarantine_[p.stream]) {
