@@ -40,7 +40,8 @@ class CliTest : public ::testing::Test {
 };
 
 TEST_F(CliTest, EveryCommandHasHelp) {
-  for (const char* cmd : {"", "import", "datasets", "quarantine", "history", "describe"}) {
+  for (const char* cmd :
+       {"", "import", "datasets", "imports", "quarantine", "history", "describe", "ledger"}) {
     CmdResult r = Qf(Db(), std::string(cmd) + " --help");
     EXPECT_EQ(r.code, 0) << cmd << r.out;
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << cmd;

@@ -29,8 +29,10 @@ inline constexpr int kExitInternal = 3;
 void RegisterImport(CLI::App& app, Globals& g, int& exit_code);
 void RegisterDatasets(CLI::App& app, Globals& g, int& exit_code);
 void RegisterQuarantine(CLI::App& app, Globals& g, int& exit_code);
+void RegisterImports(CLI::App& app, Globals& g, int& exit_code);
 void RegisterHistory(CLI::App& app, Globals& g, int& exit_code);
 void RegisterDescribe(CLI::App& app, Globals& g, int& exit_code);
 void RegisterLedger(CLI::App& app, Globals& g, int& exit_code);
+void RegisterSynth(CLI::App& app, Globals& g, int& exit_code);
 
 }  // namespace qf::cli

@@ -39,9 +39,11 @@ int main(int argc, char** argv) {
   qf::cli::RegisterImport(app, g, exit_code);
   qf::cli::RegisterDatasets(app, g, exit_code);
   qf::cli::RegisterQuarantine(app, g, exit_code);
+  qf::cli::RegisterImports(app, g, exit_code);
   qf::cli::RegisterHistory(app, g, exit_code);
   qf::cli::RegisterDescribe(app, g, exit_code);
   qf::cli::RegisterLedger(app, g, exit_code);
+  qf::cli::RegisterSynth(app, g, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
