@@ -51,13 +51,13 @@ void RegisterDescribe(CLI::App& app, Globals& g, int& exit_code) {
     std::vector<const DatasetDef*> defs;
     if (dataset->empty()) {
       for (const DatasetDef& d : AllDatasets()) defs.push_back(&d);
-    } else if (const DatasetDef* d = FindDataset(*dataset)) {
-      defs.push_back(d);
     } else {
-      exit_code = g.Fail(
-          Status::InvalidInput("unknown dataset '" + *dataset + "'; known: " + KnownDatasetNames(),
-                               "未知的数据集“" + *dataset + "”；可用：" + KnownDatasetNames()));
-      return;
+      auto d = DatasetArg(*dataset);
+      if (!d.ok()) {
+        exit_code = g.Fail(d.status());
+        return;
+      }
+      defs.push_back(d.value());
     }
     if (*format == "markdown") {
       Markdown(defs);

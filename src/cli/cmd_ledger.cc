@@ -20,17 +20,6 @@ namespace {
 // Exit code when something does not verify (a tampered store, a rejected proof).
 constexpr int kExitNotVerified = 1;
 
-template <typename Fn>
-void WithStore(Globals& g, int& exit_code, Fn fn) {
-  auto store = g.OpenStore();
-  if (!store.ok()) {
-    exit_code = g.Fail(store.status());
-    return;
-  }
-  Status s = fn(store->get());
-  if (!s.ok()) exit_code = g.Fail(s);
-}
-
 // A verifier key given inline ("name+hash+base64") or as a file holding it.
 Result<ledger::Verifier> LoadVerifier(const std::string& arg) {
   std::error_code ec;
@@ -71,7 +60,7 @@ void RegisterLedger(CLI::App& app, Globals& g, int& exit_code) {
 
   auto* head = ledger->add_subcommand("head", "最新签名检查点 The latest signed checkpoint");
   head->callback([&g, &exit_code]() {
-    WithStore(g, exit_code, [&](Store* store) -> Status {
+    g.WithStore(exit_code, [&](Store* store) -> Status {
       QF_ASSIGN_OR_RETURN(auto l, ledger::Ledger::Open(store->db()));
       QF_ASSIGN_OR_RETURN(std::string note, ledger::LatestCheckpoint(store->db()));
       std::cout << (g.zh() ? "叶子数：" : "leaves: ") << l->size() << "\n"
@@ -88,7 +77,7 @@ void RegisterLedger(CLI::App& app, Globals& g, int& exit_code) {
   auto* pubkey = ledger->add_subcommand(
       "pubkey", "签名公钥（交给审计方） The public key that verifies checkpoints, for auditors");
   pubkey->callback([&g, &exit_code]() {
-    WithStore(g, exit_code, [&](Store* store) -> Status {
+    g.WithStore(exit_code, [&](Store* store) -> Status {
       QF_ASSIGN_OR_RETURN(ledger::Signer s, ledger::SignerFor(store->db_path()));
       std::cout << s.VerifierKey() << "\n";
       return Status::OK();
@@ -98,7 +87,7 @@ void RegisterLedger(CLI::App& app, Globals& g, int& exit_code) {
   auto* checkpoint = ledger->add_subcommand(
       "checkpoint", "立即签发检查点 Sign a checkpoint of the log now (e.g. hourly from cron)");
   checkpoint->callback([&g, &exit_code]() {
-    WithStore(g, exit_code, [&](Store* store) -> Status {
+    g.WithStore(exit_code, [&](Store* store) -> Status {
       QF_ASSIGN_OR_RETURN(std::string note, ledger::CheckpointNow(store->db(), store->db_path()));
       std::cout << note;
       return Status::OK();
@@ -114,7 +103,7 @@ void RegisterLedger(CLI::App& app, Globals& g, int& exit_code) {
                      "用此公钥核验检查点签名（默认用本机密钥） verify checkpoint signatures with "
                      "this key (default: the local key)");
   verify->callback([&g, &exit_code, verify_key]() {
-    WithStore(g, exit_code, [&](Store* store) -> Status {
+    g.WithStore(exit_code, [&](Store* store) -> Status {
       std::optional<ledger::Verifier> verifier;
       if (!verify_key->empty()) {
         QF_ASSIGN_OR_RETURN(verifier, LoadVerifier(*verify_key));
@@ -171,7 +160,7 @@ void RegisterLedger(CLI::App& app, Globals& g, int& exit_code) {
       ->required();
   prove->add_option("-o,--out", *prove_out, "写入文件 write to this file (default: stdout)");
   prove->callback([&g, &exit_code, dataset, key, prove_out]() {
-    WithStore(g, exit_code, [&](Store* store) -> Status {
+    g.WithStore(exit_code, [&](Store* store) -> Status {
       QF_ASSIGN_OR_RETURN(ledger::Signer s, ledger::SignerFor(store->db_path()));
       QF_ASSIGN_OR_RETURN(auto j, ledger::ProveRecord(store->db(), s, *dataset, *key));
       return WriteOut(*prove_out, j.dump(2) + "\n");
@@ -187,7 +176,7 @@ void RegisterLedger(CLI::App& app, Globals& g, int& exit_code) {
   consistency->add_option("NEW_SIZE", *new_size, "新规模（默认当前） new tree size (default: now)");
   consistency->add_option("-o,--out", *cons_out, "写入文件 write to this file (default: stdout)");
   consistency->callback([&g, &exit_code, old_size, new_size, cons_out]() {
-    WithStore(g, exit_code, [&](Store* store) -> Status {
+    g.WithStore(exit_code, [&](Store* store) -> Status {
       QF_ASSIGN_OR_RETURN(ledger::Signer s, ledger::SignerFor(store->db_path()));
       QF_ASSIGN_OR_RETURN(auto j, ledger::ProveConsistency(store->db(), s, *old_size, *new_size));
       return WriteOut(*cons_out, j.dump(2) + "\n");
@@ -234,7 +223,7 @@ void RegisterLedger(CLI::App& app, Globals& g, int& exit_code) {
   actions->add_option("--format", *format, "table | jsonl | csv")
       ->check(CLI::IsMember({"table", "jsonl", "csv"}));
   actions->callback([&g, &exit_code, format]() {
-    WithStore(g, exit_code, [&](Store* store) -> Status {
+    g.WithStore(exit_code, [&](Store* store) -> Status {
       QF_ASSIGN_OR_RETURN(
           Stmt st,
           store->db()->Prepare(

@@ -11,31 +11,7 @@
 
 namespace qf::cli {
 
-namespace {
-
-// Runs `fn` with an open store, reporting failures; sets exit_code.
-template <typename Fn>
-void WithStore(Globals& g, int& exit_code, Fn fn) {
-  auto store = g.OpenStore();
-  if (!store.ok()) {
-    exit_code = g.Fail(store.status());
-    return;
-  }
-  Status s = fn(store->get());
-  if (!s.ok()) exit_code = g.Fail(s);
-}
-
-std::string CsvField(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
-
-}  // namespace
+namespace {}  // namespace
 
 void RegisterDatasets(CLI::App& app, Globals& g, int& exit_code) {
   auto* cmd = app.add_subcommand("datasets", "数据集概况 Rows per dataset and the last import");
@@ -43,7 +19,7 @@ void RegisterDatasets(CLI::App& app, Globals& g, int& exit_code) {
   cmd->add_option("--format", *format, "table | jsonl | csv")
       ->check(CLI::IsMember({"table", "jsonl", "csv"}));
   cmd->callback([&g, &exit_code, format]() {
-    WithStore(g, exit_code, [&](Store* store) -> Status {
+    g.WithStore(exit_code, [&](Store* store) -> Status {
       Db* db = store->db();
       Table t;
       t.keys = {"dataset",         "name_zh", "rows",           "versions",
@@ -98,15 +74,10 @@ void RegisterQuarantine(CLI::App& app, Globals& g, int& exit_code) {
                   "把待处理的原始行写成CSV以便修改后重新导入 write the open rows, as they were "
                   "received, to a CSV file to correct and re-import (needs --dataset)");
   cmd->callback([&g, &exit_code, dataset, format, all, export_path]() {
-    WithStore(g, exit_code, [&](Store* store) -> Status {
+    g.WithStore(exit_code, [&](Store* store) -> Status {
       std::string ds;
       if (!dataset->empty()) {
-        const DatasetDef* def = FindDataset(*dataset);
-        if (!def) {
-          return Status::InvalidInput(
-              "unknown dataset '" + *dataset + "'; known: " + KnownDatasetNames(),
-              "未知的数据集“" + *dataset + "”；可用：" + KnownDatasetNames());
-        }
+        QF_ASSIGN_OR_RETURN(const DatasetDef* def, DatasetArg(*dataset));
         ds = def->name;
       }
       Db* db = store->db();
@@ -216,15 +187,10 @@ void RegisterImports(CLI::App& app, Globals& g, int& exit_code) {
   cmd->add_option("--format", *format, "table | jsonl | csv")
       ->check(CLI::IsMember({"table", "jsonl", "csv"}));
   cmd->callback([&g, &exit_code, dataset, format]() {
-    WithStore(g, exit_code, [&](Store* store) -> Status {
+    g.WithStore(exit_code, [&](Store* store) -> Status {
       std::string ds;
       if (!dataset->empty()) {
-        const DatasetDef* def = FindDataset(*dataset);
-        if (!def) {
-          return Status::InvalidInput(
-              "unknown dataset '" + *dataset + "'; known: " + KnownDatasetNames(),
-              "未知的数据集“" + *dataset + "”；可用：" + KnownDatasetNames());
-        }
+        QF_ASSIGN_OR_RETURN(const DatasetDef* def, DatasetArg(*dataset));
         ds = def->name;
       }
       QF_ASSIGN_OR_RETURN(
@@ -272,13 +238,8 @@ void RegisterHistory(CLI::App& app, Globals& g, int& exit_code) {
   cmd->add_option("--format", *format, "table | jsonl | csv")
       ->check(CLI::IsMember({"table", "jsonl", "csv"}));
   cmd->callback([&g, &exit_code, dataset, key, format]() {
-    WithStore(g, exit_code, [&](Store* store) -> Status {
-      const DatasetDef* def = FindDataset(*dataset);
-      if (!def) {
-        return Status::InvalidInput(
-            "unknown dataset '" + *dataset + "'; known: " + KnownDatasetNames(),
-            "未知的数据集“" + *dataset + "”；可用：" + KnownDatasetNames());
-      }
+    g.WithStore(exit_code, [&](Store* store) -> Status {
+      QF_ASSIGN_OR_RETURN(const DatasetDef* def, DatasetArg(*dataset));
       std::string cols;
       for (const ColumnDef& c : def->columns) cols += ", " + QuoteIdent(c.name);
       QF_ASSIGN_OR_RETURN(

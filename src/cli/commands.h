@@ -8,6 +8,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "ingest/dataset.h"
 #include "store/store.h"
 
 namespace qf::cli {
@@ -20,7 +21,22 @@ struct Globals {
   Result<std::unique_ptr<Store>> OpenStore() const;
   // Prints a failure as the user's language wants it; returns the exit code.
   int Fail(const Status& s) const;
+  // Opens the store and runs `fn(Store*) -> Status`, reporting failures into `exit_code`.
+  template <typename Fn>
+  void WithStore(int& exit_code, Fn fn) const {
+    auto store = OpenStore();
+    if (!store.ok()) {
+      exit_code = Fail(store.status());
+      return;
+    }
+    Status s = fn(store->get());
+    if (!s.ok()) exit_code = Fail(s);
+  }
 };
+
+// The dataset a command-line argument names (English or Chinese), or an error
+// that lists the known datasets.
+Result<const DatasetDef*> DatasetArg(const std::string& name);
 
 // Exit codes: 0 done; 1 the input could not be used (clerk's error); 2 usage; 3 internal/IO.
 inline constexpr int kExitInput = 1;
@@ -33,6 +49,5 @@ void RegisterImports(CLI::App& app, Globals& g, int& exit_code);
 void RegisterHistory(CLI::App& app, Globals& g, int& exit_code);
 void RegisterDescribe(CLI::App& app, Globals& g, int& exit_code);
 void RegisterLedger(CLI::App& app, Globals& g, int& exit_code);
-void RegisterSynth(CLI::App& app, Globals& g, int& exit_code);
 
 }  // namespace qf::cli

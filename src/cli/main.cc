@@ -13,6 +13,12 @@ Result<std::unique_ptr<Store>> Globals::OpenStore() const {
   return Store::Open(ResolveDbPath(db_flag));
 }
 
+Result<const DatasetDef*> DatasetArg(const std::string& name) {
+  if (const DatasetDef* def = FindDataset(name)) return def;
+  return Status::InvalidInput("unknown dataset '" + name + "'; known: " + KnownDatasetNames(),
+                              "未知的数据集“" + name + "”；可用：" + KnownDatasetNames());
+}
+
 int Globals::Fail(const Status& s) const {
   std::cerr << (zh() ? "错误：" : "error: ") << s.Message(zh()) << std::endl;
   return s.code() == Status::Code::kInvalidArgument || s.code() == Status::Code::kNotFound
@@ -43,7 +49,6 @@ int main(int argc, char** argv) {
   qf::cli::RegisterHistory(app, g, exit_code);
   qf::cli::RegisterDescribe(app, g, exit_code);
   qf::cli::RegisterLedger(app, g, exit_code);
-  qf::cli::RegisterSynth(app, g, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -48,8 +48,6 @@ size_t DisplayWidth(const std::string& s) {
   return w;
 }
 
-namespace {
-
 std::string CsvField(const std::string& s) {
   if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
   std::string out = "\"";
@@ -59,8 +57,6 @@ std::string CsvField(const std::string& s) {
   }
   return out + "\"";
 }
-
-}  // namespace
 
 void Print(const Table& t, Format f) {
   auto is_num = [&](size_t c) { return c < t.numeric.size() && t.numeric[c]; };

@@ -44,4 +44,7 @@ class Progress {
 
 std::string GroupThousands(int64_t v);
 
+// One CSV field, quoted when it holds a comma, quote or line break (RFC 4180).
+std::string CsvField(const std::string& s);
+
 }  // namespace qf::cli

@@ -33,6 +33,9 @@ size_t Utf8CompletePrefix(std::string_view s);
 // Shows a value to a clerk in a message: clipped to `max_chars` code points.
 std::string ClipForMessage(std::string_view s, size_t max_chars = 40);
 
+// Appends the UTF-8 encoding of code point `cp`.
+void AppendUtf8(std::string* out, char32_t cp);
+
 // Formats integer fen as "1,234.50".
 std::string FormatFen(long long fen);
 
