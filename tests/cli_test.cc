@@ -85,6 +85,9 @@ TEST_F(CliTest, ImportReportsCountsAndExitsZeroWithQuarantinedRows) {
   ASSERT_NE(text.find("abc"), std::string::npos);
   text.replace(text.find("abc"), 3, "2.50");
   dir_.Write("fix.csv", text);
+  // The export is an action the ledger remembers.
+  CmdResult actions = Qf(Db(), "ledger actions");
+  EXPECT_NE(actions.out.find("export"), std::string::npos) << actions.out;
   CmdResult again = Qf(Db(), "import payments " + fix);
   ASSERT_EQ(again.code, 0) << again.out;
   EXPECT_NE(Qf(Db(), "quarantine").out.find("隔离区为空"), std::string::npos);
