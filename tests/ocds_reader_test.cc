@@ -704,5 +704,44 @@ TEST(OcdsImport, RealFileImportsAndReimportsUnchanged) {
   EXPECT_EQ(store.value()->db()->QueryInt("SELECT COUNT(*) FROM tenders").value(), stored);
 }
 
+// Every real sample through the whole import path: each file imports, or is
+// refused with a reason; every quarantined row says why.
+TEST(OcdsImport, EveryRealFileImportsOrIsRefusedWithAReason) {
+  ScratchDir dir;
+  auto store = Store::Open(dir.File("all.db"));
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  Importer imp(store.value().get());
+  int imported = 0;
+  int refused = 0;
+  for (const auto& e : fs::recursive_directory_iterator(RealDir())) {
+    if (!e.is_regular_file() || e.path().extension() != ".json") continue;
+    auto r = imp.ImportFile("ocds", e.path().string(), {});
+    if (r.ok()) {
+      ++imported;
+    } else {
+      ++refused;
+      EXPECT_FALSE(r.status().message().empty()) << e.path();
+      EXPECT_FALSE(r.status().message_zh().empty()) << e.path();
+    }
+  }
+  Db* db = store.value()->db();
+  EXPECT_GT(imported, 300);
+  EXPECT_LE(refused, 5);
+  EXPECT_EQ(db->QueryInt("SELECT COUNT(*) FROM quarantine WHERE reason_zh = '' OR reason_en = ''")
+                .value(),
+            0);
+  EXPECT_GT(db->QueryInt("SELECT COUNT(*) FROM tenders").value(), 100);
+  EXPECT_GT(db->QueryInt("SELECT COUNT(*) FROM contracts").value(), 100);
+  EXPECT_GT(db->QueryInt("SELECT COUNT(*) FROM bids").value(), 10);
+  std::cout << imported << " files imported, " << refused << " refused; tenders "
+            << db->QueryInt("SELECT COUNT(*) FROM tenders").value() << ", bids "
+            << db->QueryInt("SELECT COUNT(*) FROM bids").value() << ", contracts "
+            << db->QueryInt("SELECT COUNT(*) FROM contracts").value() << ", quarantined rows "
+            << db->QueryInt(
+                     "SELECT COUNT(DISTINCT file_sha256 || line || location) FROM quarantine")
+                   .value()
+            << "\n";
+}
+
 }  // namespace
 }  // namespace qf
