@@ -27,6 +27,19 @@ std::string g_binary = "build/qingfeng";
 std::string g_dir = std::filesystem::temp_directory_path().string();
 std::vector<int64_t> g_rows = {1000000, 10000000};
 
+// Yuan with thousands separators, quoted as CSV needs ("1,234,567.89").
+std::string FormatYuan(int64_t fen) {
+  std::string digits = std::to_string(fen / 100);
+  std::string grouped;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) grouped += ',';
+    grouped += digits[i];
+  }
+  char cents[8];
+  std::snprintf(cents, sizeof cents, ".%02d", static_cast<int>(fen % 100));
+  return grouped.find(',') == std::string::npos ? grouped + cents : "\"" + grouped + cents + "\"";
+}
+
 // Writes a realistic payments file: organisations, payees with valid ID numbers
 // or credit codes, amounts with thousands separators, several date formats.
 std::string MakePayments(int64_t rows) {
@@ -55,23 +68,14 @@ std::string MakePayments(int64_t rows) {
     char date[16];
     std::snprintf(date, sizeof date, kDateFmt[(r >> 28) % 3], 2024, month, day);
     int64_t fen = static_cast<int64_t>((r >> 32) % 500000000);
-    char amount[32];
-    int64_t yuan = fen / 100;
-    if (yuan >= 1000) {
-      std::snprintf(amount, sizeof amount, "\"%lld,%03lld.%02lld\"",
-                    static_cast<long long>(yuan / 1000), static_cast<long long>(yuan % 1000),
-                    static_cast<long long>(fen % 100));
-    } else {
-      std::snprintf(amount, sizeof amount, "%lld.%02lld", static_cast<long long>(yuan),
-                    static_cast<long long>(fen % 100));
-    }
+    std::string amount = FormatYuan(fen);
     int n = std::snprintf(
         line, sizeof line,
         "ZF2024%010lld,%s,%s,B2024-%04d,收款人%lld,%s,6222%012lld,中国工商银行阜新分行,%s,%s,"
         "FP%010lld,30201\n",
         static_cast<long long>(i), date, kOrgs[r % 5], static_cast<int>((r >> 40) % 3000),
-        static_cast<long long>((r >> 44) % 50000), party.c_str(), static_cast<long long>(i), amount,
-        kPurpose[(r >> 50) % 5], static_cast<long long>(i));
+        static_cast<long long>((r >> 44) % 50000), party.c_str(), static_cast<long long>(i),
+        amount.c_str(), kPurpose[(r >> 50) % 5], static_cast<long long>(i));
     out.write(line, n);
   }
   out.close();
@@ -88,12 +92,15 @@ void BM_ImportPayments(benchmark::State& state) {
     for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
     std::filesystem::remove_all(db + ".files");
     auto start = std::chrono::steady_clock::now();
+    std::string report = db + ".report.jsonl";
     pid_t pid = fork();
     if (pid == 0) {
+      int out = open(report.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
       int devnull = open("/dev/null", O_WRONLY);
-      dup2(devnull, STDOUT_FILENO);
+      dup2(out, STDOUT_FILENO);
+      dup2(devnull, STDERR_FILENO);
       execl(g_binary.c_str(), g_binary.c_str(), "--db", db.c_str(), "import", "payments",
-            csv.c_str(), static_cast<char*>(nullptr));
+            csv.c_str(), "--format", "jsonl", static_cast<char*>(nullptr));
       _exit(127);
     }
     int status = 0;
@@ -104,6 +111,15 @@ void BM_ImportPayments(benchmark::State& state) {
       state.SkipWithError("qingfeng import failed");
       return;
     }
+    // Every generated row is valid: anything quarantined means the figures are wrong.
+    std::ifstream in(report);
+    std::string line;
+    std::getline(in, line);
+    if (line.find("\"quarantined\":0") == std::string::npos) {
+      state.SkipWithError(("rows were quarantined: " + line).c_str());
+      return;
+    }
+    std::filesystem::remove(report);
     state.SetIterationTime(secs);
     state.counters["rows_per_s"] = static_cast<double>(rows) / secs;
     state.counters["MB_per_s"] = bytes / 1e6 / secs;

@@ -49,5 +49,6 @@ void RegisterImports(CLI::App& app, Globals& g, int& exit_code);
 void RegisterHistory(CLI::App& app, Globals& g, int& exit_code);
 void RegisterDescribe(CLI::App& app, Globals& g, int& exit_code);
 void RegisterLedger(CLI::App& app, Globals& g, int& exit_code);
+void RegisterSynth(CLI::App& app, Globals& g, int& exit_code);
 
 }  // namespace qf::cli

@@ -49,6 +49,7 @@ int main(int argc, char** argv) {
   qf::cli::RegisterHistory(app, g, exit_code);
   qf::cli::RegisterDescribe(app, g, exit_code);
   qf::cli::RegisterLedger(app, g, exit_code);
+  qf::cli::RegisterSynth(app, g, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

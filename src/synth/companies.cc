@@ -1,0 +1,277 @@
+// The company register and shareholders, with life cycles; plants leaders who
+// run companies (经商办企业) and reserves companies held by leaders' relatives
+// for the funds and procurement generators.
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "synth/names.h"
+#include "synth/world.h"
+
+namespace qf::synth {
+
+namespace {
+
+struct Industry {
+  const char* name;
+  const char* suffixes[3];
+};
+constexpr Industry kIndustryTable[kIndustries] = {
+    {"建筑业", {"建筑工程有限公司", "建设工程有限公司", "市政工程有限公司"}},
+    {"批发和零售业", {"商贸有限公司", "贸易有限公司", "物资有限公司"}},
+    {"信息传输、软件和信息技术服务业", {"信息技术有限公司", "科技有限公司", "网络科技有限公司"}},
+    {"租赁和商务服务业", {"物业管理有限公司", "保洁服务有限公司", "企业管理咨询有限公司"}},
+    {"住宿和餐饮业", {"餐饮管理有限公司", "酒店有限公司", "宾馆有限公司"}},
+    {"科学研究和技术服务业", {"工程设计咨询有限公司", "工程监理有限公司", "测绘有限公司"}},
+    {"卫生和社会工作", {"医疗器械有限公司", "医药有限公司", "康复器材有限公司"}},
+    {"制造业", {"印务有限公司", "办公设备有限公司", "家具制造有限公司"}},
+    {"农、林、牧、渔业", {"农业科技有限公司", "牧业有限公司", "种植有限公司"}},
+    {"交通运输、仓储和邮政业", {"物流有限公司", "汽车运输有限公司", "客运有限公司"}},
+};
+constexpr double kIndustryWeights[kIndustries] = {0.16, 0.22, 0.1,  0.1,  0.1,
+                                                  0.06, 0.06, 0.07, 0.08, 0.05};
+
+std::set<std::string>& UsedNames() {
+  static thread_local std::set<std::string> names;
+  return names;
+}
+
+}  // namespace
+
+const char* IndustryName(int industry) { return kIndustryTable[industry].name; }
+
+Company NewCompany(World& w, Rng& rng, int industry, int region, Days established) {
+  Company c;
+  c.industry = industry;
+  c.region = static_cast<uint8_t>(region);
+  c.established = established;
+  c.code = MakeCreditCode("91", kRegions[static_cast<size_t>(region)].code,
+                          static_cast<uint64_t>(w.companies.size()) + 1);
+  const Industry& ind = kIndustryTable[industry];
+  for (int attempt = 0;; ++attempt) {
+    static constexpr const char* kPrefix[] = {"阜新", "阜新市", "辽宁", "阜新"};
+    std::string prefix = kPrefix[rng.Int(0, 3)];
+    if (rng.Chance(0.2))
+      prefix = std::string("阜新市") + kRegions[static_cast<size_t>(region)].name;
+    std::string name = prefix + TradeName(rng) + ind.suffixes[rng.Int(0, 2)];
+    if (attempt > 20) name = prefix + TradeName(rng) + TradeName(rng) + ind.suffixes[0];
+    if (UsedNames().insert(name).second) {
+      c.name = name;
+      break;
+    }
+  }
+  c.capital_fen = std::max<int64_t>(10, std::llround(rng.LogNormal(200, 1.1))) * 1000000;
+  c.status = rng.Chance(0.7) ? "存续" : "在业";
+  c.account = BankAccount(Mix64(std::hash<std::string>{}(c.code)), "6222");
+  return c;
+}
+
+int AddCompany(World& w, Rng& rng, Company c, const std::vector<Holder>& holders) {
+  DatasetWriter& out = w.Out("companies");
+  Row r(out.def());
+  r.Set("credit_code", c.code).Set("name", c.name).Set("legal_rep_id_number", c.legal_rep.id);
+  r.Set("legal_rep_name", c.legal_rep.name)
+      .Set("registered_capital", MoneyVaried(c.capital_fen, rng));
+  r.Set("established_date", FormatDayVaried(c.established, rng)).Set("status", c.status);
+  if (c.status_date != kNever) r.Set("status_date", FormatDay(c.status_date));
+  r.Set("address", StreetAddress(rng, kRegions[c.region].name));
+  char phone[64];
+  std::snprintf(phone, sizeof phone, "0418-%07d", 2000000 + static_cast<int>(w.companies.size()));
+  r.Set("phone", phone)
+      .Set("industry", IndustryName(c.industry))
+      .Set("region_code", RegionCode(c.region));
+  out.Write(r);
+  DatasetWriter& sh = w.Out("shareholders");
+  for (const Holder& h : holders) {
+    Row s(sh.def());
+    // Half the rows give a fraction ("0.3500"), half a percentage ("35.00%").
+    char ratio[64];
+    if (rng.Chance(0.5)) {
+      std::snprintf(ratio, sizeof ratio, "%.4f", h.ratio);
+    } else {
+      std::snprintf(ratio, sizeof ratio, "%.2f%%", h.ratio * 100);
+    }
+    s.Set("credit_code", c.code).Set("holder_party", h.party).Set("holder_name", h.name);
+    s.Set("share_ratio", ratio);
+    s.Set("subscribed_amount", Money(std::llround(static_cast<double>(c.capital_fen) * h.ratio)));
+    s.Set("start_date", FormatDay(c.established));
+    sh.Write(s);
+  }
+  w.companies.push_back(std::move(c));
+  return static_cast<int>(w.companies.size() - 1);
+}
+
+Status GenerateCompanies(World& w) {
+  Rng rng = w.Stream(kStreamCompanies);
+  UsedNames().clear();
+  if (w.entrepreneurs.empty()) return Status::Internal("no entrepreneurs in the population");
+  int64_t persons = std::max<int64_t>(200, std::llround(20000 * w.opts.scale));
+  int n = std::max(150, static_cast<int>(persons * 35 / 1000));
+  for (int i = 0; i < n; ++i) {
+    int industry = static_cast<int>(rng.Weighted(kIndustryWeights, kIndustries));
+    const Person& rep = w.entrepreneurs[static_cast<size_t>(i) % w.entrepreneurs.size()];
+    // Growth of the register: more young companies than old ones.
+    double u = rng.U();
+    Days est = D(1998, 1, 1) + static_cast<Days>(std::sqrt(u) * (D(2024, 10, 1) - D(1998, 1, 1)));
+    Company c = NewCompany(w, rng, industry, rep.region, est);
+    c.legal_rep = rep;
+    if (est < D(2020, 1, 1)) {
+      double x = rng.U();
+      if (x < 0.10) {
+        c.status = "注销";
+        c.status_date = D(2020, 6, 1) + static_cast<Days>(rng.Int(0, 1600));
+      } else if (x < 0.13) {
+        c.status = "吊销";
+        c.status_date = D(2020, 6, 1) + static_cast<Days>(rng.Int(0, 1600));
+      }
+    }
+    std::vector<Holder> holders;
+    double main = rng.Chance(0.4) ? 1.0 : 0.51 + 0.01 * static_cast<double>(rng.Int(0, 39));
+    holders.push_back({rep.id, rep.name, main});
+    double left = 1.0 - main;
+    while (left > 1e-9) {
+      double part =
+          holders.size() >= 3 ? left : std::min(left, 0.05 * static_cast<double>(rng.Int(1, 6)));
+      if (rng.Chance(0.15) && !w.companies.empty()) {
+        const Company& parent =
+            w.companies[static_cast<size_t>(rng.Int(0, w.companies.size() - 1))];
+        bool held = false;
+        for (const Holder& h : holders) held = held || h.party == parent.code;
+        if (parent.status != "注销" && parent.status != "吊销" && !parent.reserved && !held) {
+          holders.push_back({parent.code, parent.name, part});
+          left -= part;
+          continue;
+        }
+      }
+      const Person& other = rng.Pick(w.entrepreneurs);
+      bool dup = false;
+      for (const Holder& h : holders) dup = dup || h.party == other.id;
+      if (dup) continue;
+      holders.push_back({other.id, other.name, part});
+      left -= part;
+    }
+    AddCompany(w, rng, std::move(c), holders);
+  }
+
+  // Planted: leaders who run or hold companies (经商办企业), several shapes.
+  Rng plant = w.Stream(kStreamPlant + kStreamCompanies);
+  std::vector<int> leaders;
+  for (const Org& o : w.orgs) leaders.insert(leaders.end(), o.leaders.begin(), o.leaders.end());
+  if (leaders.empty()) return Status::Internal("no leaders");
+  std::sort(leaders.begin(), leaders.end());
+  size_t next_leader = static_cast<size_t>(plant.Int(0, leaders.size() - 1));
+  auto take_leader = [&]() { return leaders[next_leader++ % leaders.size()]; };
+  auto official_key = [&](int oi) {
+    const Official& o = w.officials[static_cast<size_t>(oi)];
+    return Key{"officials",
+               o.p.id + "|" + w.orgs[static_cast<size_t>(o.org)].name + "|" + FormatDay(o.start)};
+  };
+  int count = PlantCount(w, 3);
+  for (int k = 0; k < count; ++k) {
+    int oi = take_leader();
+    const Official& o = w.officials[static_cast<size_t>(oi)];
+    int industry = static_cast<int>(plant.Int(0, kIndustries - 1));
+    Company c = NewCompany(w, plant, industry, o.p.region,
+                           D(2016, 1, 1) + static_cast<Days>(plant.Int(0, 2800)));
+    c.reserved = true;
+    const Person& front = rng.Pick(w.entrepreneurs);
+    std::vector<Holder> holders;
+    std::string shape;
+    Key proof;
+    switch (k % 3) {
+      case 0:  // the leader is the legal representative and sole owner
+        c.legal_rep = o.p;
+        holders.push_back({o.p.id, o.p.name, 1.0});
+        shape = "legal_rep";
+        proof = {"companies", c.code};
+        break;
+      case 1:  // a minority stake behind someone else's name
+        c.legal_rep = front;
+        holders.push_back({front.id, front.name, 0.7});
+        holders.push_back({o.p.id, o.p.name, 0.3});
+        shape = "minority_shareholder";
+        proof = {"shareholders", c.code + "|" + o.p.id};
+        break;
+      default:  // the largest shareholder of a company still 在业
+        c.legal_rep = front;
+        c.status = "在业";
+        holders.push_back({o.p.id, o.p.name, 0.6});
+        holders.push_back({front.id, front.name, 0.4});
+        shape = "majority_shareholder";
+        proof = {"shareholders", c.code + "|" + o.p.id};
+    }
+    AddCompany(w, plant, std::move(c), holders);
+    w.Plant("leader_holds_company", shape, {proof, official_key(oi)});
+  }
+  // Companies of leaders' declared relatives (adults), for the funds and
+  // procurement generators: relative as legal rep, or as shareholder.
+  auto relative_company = [&](int oi, int variant, LinkedCompany* out) {
+    const Official& o = w.officials[static_cast<size_t>(oi)];
+    const Relative* rel = nullptr;
+    for (const Relative& r : o.household) {
+      if (AgeAt(r.person.birth, WindowStart()) >= 20 && r.person.death == kNever) {
+        rel = &r;
+        if (variant % 2 == 0) break;
+      }
+    }
+    if (!rel) return false;
+    int industry = variant % 3 == 0 ? 0 : variant % 3 == 1 ? 1 : 3;
+    Company c = NewCompany(w, plant, industry, o.p.region,
+                           D(2012, 1, 1) + static_cast<Days>(plant.Int(0, 3300)));
+    c.reserved = true;
+    std::vector<Holder> holders;
+    const Person& front = rng.Pick(w.entrepreneurs);
+    Key proof;
+    if (variant % 2 == 0) {
+      c.legal_rep = rel->person;
+      holders.push_back({rel->person.id, rel->person.name, 1.0});
+      out->shape = "relative_legal_rep_" + rel->relation;
+      proof = {"companies", c.code};
+    } else {
+      c.legal_rep = front;
+      holders.push_back({front.id, front.name, 0.55});
+      holders.push_back({rel->person.id, rel->person.name, 0.45});
+      out->shape = "relative_shareholder_" + rel->relation;
+      proof = {"shareholders", c.code + "|" + rel->person.id};
+    }
+    out->company = AddCompany(w, plant, std::move(c), holders);
+    out->official = oi;
+    out->link = {proof, {"relatives", o.p.id + "|" + rel->person.id}};
+    return true;
+  };
+  for (int k = 0, made = 0; made < count && k < count * 20; ++k) {
+    LinkedCompany lc;
+    if (relative_company(take_leader(), made, &lc)) {
+      w.relative_companies.push_back(lc);
+      ++made;
+    }
+  }
+  for (int k = 0, made = 0; made < count && k < count * 20; ++k) {
+    LinkedCompany lc;
+    int oi = take_leader();
+    if (made % 3 == 2) {
+      // The leader himself behind the winner: also 经商办企业.
+      const Official& o = w.officials[static_cast<size_t>(oi)];
+      Company c = NewCompany(w, plant, 0, o.p.region,
+                             D(2015, 1, 1) + static_cast<Days>(plant.Int(0, 2000)));
+      c.reserved = true;
+      const Person& front = rng.Pick(w.entrepreneurs);
+      c.legal_rep = front;
+      std::string code = c.code;
+      lc.company = AddCompany(w, plant, std::move(c),
+                              {{front.id, front.name, 0.65}, {o.p.id, o.p.name, 0.35}});
+      lc.official = oi;
+      lc.shape = "leader_shareholder";
+      lc.link = {{"shareholders", code + "|" + o.p.id}, official_key(oi)};
+      w.Plant("leader_holds_company", "shareholder_of_bidder", lc.link);
+      w.leader_linked.push_back(lc);
+      ++made;
+    } else if (relative_company(oi, made, &lc)) {
+      w.leader_linked.push_back(lc);
+      ++made;
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace qf::synth

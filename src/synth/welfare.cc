@@ -1,0 +1,411 @@
+// Welfare payments (民生资金): 低保, 特困, 高龄津贴 monthly; 临时救助 one-off;
+// 耕地地力保护补贴 yearly. Honest payments stop at death; plants the welfare
+// family and the "paid in the month of death, before the death date" near miss.
+#include <algorithm>
+#include <map>
+#include <set>
+#include <unordered_set>
+
+#include "common/calendar.h"
+#include "synth/names.h"
+#include "synth/world.h"
+
+namespace qf::synth {
+
+namespace {
+
+constexpr const char* kDibao = "城乡居民最低生活保障";
+constexpr const char* kTekun = "特困人员救助供养";
+constexpr const char* kGaoling = "高龄津贴";
+constexpr const char* kLinshi = "临时救助";
+constexpr const char* kGengdi = "耕地地力保护补贴";
+
+struct Beneficiary {
+  Person p;
+  const char* program;
+  int64_t monthly_fen;
+  std::string account;
+  int handler = -1;
+  // planted
+  Days death = kNever;
+  int after_death_months = 0;  // extra months paid after the death month
+  int group = -1;              // truth group for its (after-death / wealthy / official) payments
+  int share_group = -1;
+  int dup_group = -1;
+  int dup_month = -1;
+  int dup_shape = 0;
+  bool near_group = false;
+};
+
+struct Group {
+  bool near;
+  const char* kind;
+  std::string shape;
+  std::vector<Key> extra;
+  std::vector<std::string> ids;
+  int limit = 1000;  // at most this many payment keys
+};
+
+Days Working(Days d) {
+  while (!IsWorkingDayDays(d)) ++d;
+  return d;
+}
+
+}  // namespace
+
+Status GenerateWelfare(World& w) {
+  Rng rng = w.Stream(kStreamWelfare);
+  Rng plant = w.Stream(kStreamPlant + kStreamWelfare);
+  DatasetWriter& out = w.Out("welfare");
+  std::unordered_set<std::string> official_ids;
+  for (const Official& o : w.officials) official_ids.insert(o.p.id);
+  // Handlers: staff of the district's 民政局, else the city's.
+  std::vector<int> handlers[kRegions.size()];
+  std::vector<int> city_handlers;
+  for (const Org& o : w.orgs) {
+    if (o.kind != "民政局") continue;
+    for (int idx : o.officials) {
+      if (o.region >= 0) {
+        handlers[o.region].push_back(idx);
+      } else {
+        city_handlers.push_back(idx);
+      }
+    }
+  }
+  if (city_handlers.empty()) {
+    for (size_t i = 0; i < w.officials.size(); ++i) city_handlers.push_back(static_cast<int>(i));
+  }
+  auto pick_handler = [&](int region) {
+    const auto& v = handlers[region].empty() ? city_handlers : handlers[region];
+    return rng.Pick(v);
+  };
+  std::vector<Beneficiary> bens;
+  Days start = WindowStart();
+  auto add_ben = [&](const Person& p, const char* program, int64_t monthly) {
+    Beneficiary b;
+    b.p = p;
+    b.program = program;
+    b.monthly_fen = monthly;
+    b.account = BankAccount(Mix64(std::hash<std::string>{}(p.id) ^ 0x5A), "6217");
+    b.handler = pick_handler(p.region);
+    bens.push_back(std::move(b));
+  };
+  for (const Person& p : w.poor) {
+    if (p.death < start) continue;
+    bool county = kRegions[p.region].county;
+    if (p.household_size == 1 && AgeAt(p.birth, start) >= 60) {
+      add_ben(p, kTekun, (county ? 780 : 1010) * 100 + rng.Int(0, 20) * 100);
+    } else {
+      add_ben(
+          p, kDibao,
+          (county ? 420 : 560) * 100 * std::min<int>(p.household_size, 4) + rng.Int(0, 30) * 100);
+    }
+  }
+  for (const Person& p : w.elderly) {
+    if (p.death < start) continue;
+    int age = AgeAt(p.birth, start);
+    add_ben(p, kGaoling, (age >= 100 ? 500 : age >= 90 ? 200 : 100) * 100);
+  }
+  std::vector<Group> groups;
+  auto new_group = [&](bool near, const char* kind, std::string shape,
+                       std::vector<Key> extra = {}) {
+    groups.push_back({near, kind, std::move(shape), std::move(extra), {}});
+    return static_cast<int>(groups.size() - 1);
+  };
+  auto person_key = [](const Person& p) { return Key{"persons", p.id}; };
+  int count = PlantCount(w, 3);
+  std::vector<int> means_tested;
+  for (size_t i = 0; i < bens.size(); ++i) {
+    if (bens[i].program != kGaoling) means_tested.push_back(static_cast<int>(i));
+  }
+  std::set<int> taken;
+  std::set<std::string> planted_people;  // a person is planted once
+  std::map<std::string, Days> planted_death;
+  auto take = [&](bool means) {
+    const std::vector<int>* from = means ? &means_tested : nullptr;
+    for (int t = 0; t < 500; ++t) {
+      int i = from ? plant.Pick(*from) : static_cast<int>(plant.Int(0, bens.size() - 1));
+      if (taken.count(i) || bens[static_cast<size_t>(i)].p.death != kNever) continue;
+      if (!planted_people.insert(bens[static_cast<size_t>(i)].p.id).second) continue;
+      taken.insert(i);
+      return i;
+    }
+    return -1;
+  };
+  // After death: paid 1, 3 or 12 more months; death known to 公安 or 民政火化.
+  for (int k = 0; k < count; ++k) {
+    int i = take(k % 2 == 0);
+    if (i < 0) break;
+    Beneficiary& b = bens[static_cast<size_t>(i)];
+    int shape = k % 3;
+    b.after_death_months = shape == 0 ? 1 : shape == 1 ? 3 : 12;
+    int death_month = static_cast<int>(plant.Int(1, 24 - b.after_death_months));
+    b.death = D(kFirstYear + (death_month - 1) / 12, (death_month - 1) % 12 + 1,
+                static_cast<int>(plant.Int(1, 4)));
+    planted_death[b.p.id] = b.death;
+    const char* source = k % 2 == 0 ? "公安" : "民政火化";
+    w.deaths.push_back({b.p.id, b.p.name, b.death, source});
+    b.group = new_group(false, "welfare_after_death",
+                        std::to_string(b.after_death_months) + "_months_after_death_" +
+                            (k % 2 == 0 ? "police" : "cremation"),
+                        {{"deaths", b.p.id}});
+  }
+  // Near miss: the last payment in the month of death, before the death date.
+  for (int k = 0; k < count; ++k) {
+    int i = take(k % 2 == 0);
+    if (i < 0) break;
+    Beneficiary& b = bens[static_cast<size_t>(i)];
+    int month = static_cast<int>(plant.Int(2, 23));
+    b.death =
+        D(kFirstYear + (month - 1) / 12, (month - 1) % 12 + 1, static_cast<int>(plant.Int(20, 28)));
+    planted_death[b.p.id] = b.death;
+    w.deaths.push_back({b.p.id, b.p.name, b.death, k % 2 == 0 ? "卫健" : "民政火化"});
+    b.group = new_group(true, "welfare_after_death", "paid_in_month_of_death_before_death_date",
+                        {{"deaths", b.p.id}});
+    b.near_group = true;
+    groups.back().limit = 1;
+  }
+  // Duplicate payments.
+  for (int k = 0; k < count; ++k) {
+    int i = take(false);
+    if (i < 0) break;
+    Beneficiary& b = bens[static_cast<size_t>(i)];
+    b.dup_month = static_cast<int>(plant.Int(0, 23));
+    b.dup_shape = k % 3;
+    b.dup_group = new_group(false, "welfare_duplicate_payment",
+                            b.dup_shape == 0   ? "same_day_same_amount"
+                            : b.dup_shape == 1 ? "later_in_month"
+                                               : "second_account");
+  }
+  // Shared accounts: 3–6 beneficiaries of different households, one account.
+  for (int k = 0; k < count; ++k) {
+    int n = k % 3 == 1 ? static_cast<int>(plant.Int(5, 6)) : 3;
+    std::string account = BankAccount(plant.Next(), "6217");
+    int g = new_group(false, "welfare_shared_account",
+                      k % 3 == 0   ? "three_beneficiaries"
+                      : k % 3 == 1 ? "five_or_six_beneficiaries"
+                                   : "across_programmes");
+    groups.back().limit = n;
+    for (int j = 0; j < n; ++j) {
+      int i = take(k % 3 != 2);
+      if (i < 0) break;
+      bens[static_cast<size_t>(i)].account = account;
+      bens[static_cast<size_t>(i)].share_group = g;
+    }
+  }
+  // Wealthy beneficiaries: a live company, a car, or three homes.
+  for (int k = 0; k < count; ++k) {
+    int i = take(true);
+    if (i < 0) break;
+    Beneficiary& b = bens[static_cast<size_t>(i)];
+    int shape = k % 3;
+    std::vector<Key> proof;
+    if (shape == 0) {
+      Company c = NewCompany(w, plant, static_cast<int>(plant.Int(1, 4)), b.p.region,
+                             D(2015, 1, 1) + static_cast<Days>(plant.Int(0, 2500)));
+      c.reserved = true;
+      c.legal_rep = b.p;
+      proof.push_back({"companies", c.code});
+      AddCompany(w, plant, std::move(c), {{b.p.id, b.p.name, 1.0}});
+    } else if (shape == 1) {
+      Row v = w.NewRow("vehicles");
+      std::string plate = NextPlate(w);
+      v.Set("plate", plate).Set("owner_party", b.p.id).Set("owner_name", b.p.name);
+      v.Set("vehicle_type", plant.Chance(0.5) ? "小型轿车" : "小型普通客车");
+      v.Set("register_date", FormatDay(D(2019, 1, 1) + static_cast<Days>(plant.Int(0, 1300))))
+          .Set("status", "正常");
+      w.Out("vehicles").Write(v);
+      proof.push_back({"vehicles", plate});
+    } else {
+      for (int h = 0; h < 3; ++h) {
+        char pid[64];
+        std::snprintf(pid, sizeof pid, "%s%03d%03dGB%05lldW%08lld", kRegions[b.p.region].code,
+                      20 + h, 7, static_cast<long long>(k % 100000),
+                      static_cast<long long>(k * 3 + h));
+        Row r = w.NewRow("real_estate");
+        r.Set("property_id", pid).Set("owner_id_number", b.p.id).Set("owner_name", b.p.name);
+        r.Set("address", StreetAddress(plant, kRegions[b.p.region].name)).Set("area_m2", "96.50");
+        r.Set("register_date", FormatDay(D(2012, 1, 1) + static_cast<Days>(plant.Int(0, 3000))));
+        w.Out("real_estate").Write(r);
+        proof.push_back({"real_estate", std::string(pid) + "|" + b.p.id});
+      }
+    }
+    b.group = new_group(false, "welfare_wealthy_beneficiary",
+                        shape == 0   ? "legal_rep_of_live_company"
+                        : shape == 1 ? "owns_car"
+                                     : "owns_three_homes",
+                        proof);
+  }
+  // Officials and handlers' relatives on the rolls.
+  for (int k = 0; k < count; ++k) {
+    int shape = k % 3;
+    const Official* po = nullptr;
+    for (int t = 0; t < 100 && (!po || po->leader || po->ghost_death != kNever); ++t) {
+      po = &w.officials[static_cast<size_t>(plant.Int(0, w.officials.size() - 1))];
+    }
+    const Official& o = *po;
+    if (!planted_people.insert(o.p.id).second) continue;
+    Beneficiary b;
+    b.p = o.p;
+    b.program = shape == 1 ? kLinshi : kDibao;
+    b.monthly_fen = shape == 1 ? plant.Int(800, 3000) * 100 : 1200 * 100;
+    b.account = o.account;
+    int region = shape == 2 ? (o.p.region + 1) % static_cast<int>(kRegions.size()) : o.p.region;
+    for (int t = 0;
+         t < 10 && (b.handler < 0 || b.handler == static_cast<int>(&o - w.officials.data())); ++t) {
+      b.handler = pick_handler(region);
+    }
+    if (shape == 2) b.p.region = static_cast<uint8_t>((o.p.region + 1) % kRegions.size());
+    b.group = new_group(false, "welfare_to_official",
+                        shape == 0   ? "official_on_dibao"
+                        : shape == 1 ? "official_temporary_relief"
+                                     : "official_on_dibao_other_district",
+                        {{"officials", o.p.id + "|" + w.orgs[static_cast<size_t>(o.org)].name +
+                                           "|" + FormatDay(o.start)}});
+    bens.push_back(std::move(b));
+  }
+  for (int k = 0, made = 0; made < count && k < 400; ++k) {
+    int shape = made % 3;
+    std::vector<int> pool;
+    for (const auto& v : handlers) pool.insert(pool.end(), v.begin(), v.end());
+    if (pool.empty()) pool = city_handlers;
+    int hi = plant.Pick(pool);
+    const Official& h = w.officials[static_cast<size_t>(hi)];
+    const Relative* rel = nullptr;
+    for (const Relative& r : h.household) {
+      bool want = shape == 0   ? r.relation == "配偶"
+                  : shape == 1 ? r.relation == "父母" || r.relation == "其他"
+                               : r.relation == "子女";
+      if (want && r.person.death == kNever && !official_ids.count(r.person.id) &&
+          AgeAt(r.person.birth, start) >= 18)
+        rel = &r;
+    }
+    if (!rel || !planted_people.insert(rel->person.id).second) continue;
+    Beneficiary b;
+    b.p = rel->person;
+    b.program = AgeAt(b.p.birth, start) >= 80 ? kGaoling : kDibao;
+    b.monthly_fen = b.program == kGaoling ? 10000 : 98000;
+    b.account = BankAccount(Mix64(std::hash<std::string>{}(b.p.id) ^ 0x5A), "6217");
+    b.handler = hi;
+    std::vector<Key> proof = {person_key(b.p), person_key(h.p)};
+    if (h.leader) proof.push_back({"relatives", h.p.id + "|" + b.p.id});
+    b.group = new_group(false, "welfare_related_to_handler",
+                        std::string(shape == 0   ? "handler_spouse"
+                                    : shape == 1 ? "handler_parent"
+                                                 : "handler_child") +
+                            (h.leader ? "_declared" : "_same_household"),
+                        proof);
+    bens.push_back(std::move(b));
+    ++made;
+  }
+
+  // --- monthly payments ---
+  int64_t serial = 0;
+  auto write = [&](const Beneficiary& b, const char* program, Days period_day, Days pay_day,
+                   int64_t fen, const std::string& account, int group) {
+    char pid[64];
+    std::snprintf(pid, sizeof pid, "FF%s%08lld", FormatPeriod(period_day).substr(0, 4).c_str(),
+                  static_cast<long long>(++serial));
+    Row r(out.def());
+    r.Set("payment_id", pid).Set("program", program).Set("beneficiary_id_number", b.p.id);
+    r.Set("beneficiary_name", b.p.name).Set("household_id", HouseholdId(b.p.region, b.p.household));
+    r.Set("region_code", RegionCode(b.p.region)).Set("period", FormatPeriod(period_day));
+    r.Set("pay_date", FormatDayVaried(pay_day, rng))
+        .Set("amount", Money(fen))
+        .Set("bank_account", account);
+    if (b.handler >= 0)
+      r.Set("handler_id_number", w.officials[static_cast<size_t>(b.handler)].p.id);
+    out.Write(r);
+    if (group >= 0) {
+      Group& g = groups[static_cast<size_t>(group)];
+      if (static_cast<int>(g.ids.size()) < g.limit) g.ids.push_back(pid);
+    }
+  };
+  for (int m = 0; m < 24; ++m) {
+    int year = kFirstYear + m / 12, month = m % 12 + 1;
+    Days period = D(year, month, 1);
+    Days pay_day = Working(D(year, month, 8));
+    for (const Beneficiary& b : bens) {
+      Days death = std::min(b.death, b.p.death);
+      if (b.after_death_months == 0 && !b.near_group) {
+        auto pd = planted_death.find(b.p.id);  // the same person on another programme
+        if (pd != planted_death.end()) death = std::min(death, pd->second);
+      }
+      if (b.program == kLinshi) {
+        if (m == 5 && b.group >= 0)
+          write(b, kLinshi, period, pay_day, b.monthly_fen, b.account, b.group);
+        continue;
+      }
+      bool after = pay_day >= death;
+      int group = b.group;
+      if (after) {
+        // Honest: nothing once the person has died. Planted: a few more months.
+        int months_after =
+            m - ((CivilFromDays(death).year - kFirstYear) * 12 + CivilFromDays(death).month - 1);
+        if (b.after_death_months == 0 || months_after > b.after_death_months || b.p.death < b.death)
+          continue;
+      } else if (b.after_death_months > 0) {
+        group = -1;  // before death the payments are fine
+      }
+      if (b.near_group && !(period <= death && death < D(year, month, 28) + 5 && pay_day < death))
+        group = -1;
+      if (b.share_group >= 0) group = b.share_group;
+      write(b, b.program, period, pay_day, b.monthly_fen, b.account, group);
+      if (b.dup_month == m) {
+        Days d2 = b.dup_shape == 0 ? pay_day : Working(pay_day + 9);
+        std::string acct = b.dup_shape == 2
+                               ? BankAccount(Mix64(std::hash<std::string>{}(b.p.id) ^ 0x77), "6230")
+                               : b.account;
+        Group& g = groups[static_cast<size_t>(b.dup_group)];
+        // Both payments of the period are the evidence.
+        write(b, b.program, period, d2, b.monthly_fen, acct, b.dup_group);
+        char prev[64];
+        std::snprintf(prev, sizeof prev, "FF%d%08lld", year, static_cast<long long>(serial - 1));
+        g.ids.insert(g.ids.begin(), prev);
+      }
+    }
+    // Temporary relief: a few one-off payments to people outside the rolls.
+    // (Drawn from low-income households, which own no car and at most one home.)
+    int n_temp = std::max(1, static_cast<int>(w.poor.size() / 40));
+    std::set<std::string> relieved;  // once per person and month
+    for (int k = 0; k < n_temp && !w.poor.empty(); ++k) {
+      const Person& p = rng.Pick(w.poor);
+      if (planted_people.count(p.id) || !relieved.insert(p.id).second) continue;
+      Days when = Working(pay_day + static_cast<Days>(rng.Int(0, 15)));
+      auto pd = planted_death.find(p.id);
+      if (p.death <= when || (pd != planted_death.end() && pd->second <= when)) continue;
+      Beneficiary b;
+      b.p = p;
+      b.handler = pick_handler(p.region);
+      write(b, kLinshi, period, when, rng.Int(5, 30) * 10000,
+            BankAccount(Mix64(std::hash<std::string>{}(p.id) ^ 0x5A), "6217"), -1);
+    }
+    // Farmland subsidy in May.
+    if (month == 5) {
+      Days when = Working(D(year, 5, 20));
+      for (const Person& p : w.farmers) {
+        auto pd = planted_death.find(p.id);
+        if (p.death <= when || (pd != planted_death.end() && pd->second <= when)) continue;
+        Beneficiary b;
+        b.p = p;
+        b.handler = -1;
+        write(b, kGengdi, period, when, rng.Int(10, 60) * rng.Int(80, 120) * 100,
+              BankAccount(Mix64(std::hash<std::string>{}(p.id) ^ 0x5A), "6217"), -1);
+      }
+    }
+  }
+  for (const Group& g : groups) {
+    if (g.ids.empty()) continue;
+    std::vector<Key> keys;
+    for (const std::string& id : g.ids) keys.push_back({"welfare", id});
+    keys.insert(keys.end(), g.extra.begin(), g.extra.end());
+    if (g.near) {
+      w.NearMiss(g.kind, g.shape, keys);
+    } else {
+      w.Plant(g.kind, g.shape, keys);
+    }
+  }
+  return Status::OK();
+}
+
+}  // namespace qf::synth
