@@ -89,7 +89,8 @@ void BM_ImportPayments(benchmark::State& state) {
   double bytes = static_cast<double>(std::filesystem::file_size(csv));
   for (auto _ : state) {
     std::string db = g_dir + "/qf-bench-" + std::to_string(rows) + ".db";
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
+    for (const char* suffix : {"", "-wal", "-shm", ".ledger.key"})
+      std::filesystem::remove(db + suffix);
     std::filesystem::remove_all(db + ".files");
     auto start = std::chrono::steady_clock::now();
     std::string report = db + ".report.jsonl";
@@ -125,7 +126,8 @@ void BM_ImportPayments(benchmark::State& state) {
     state.counters["MB_per_s"] = bytes / 1e6 / secs;
     state.counters["peak_RSS_MB"] = static_cast<double>(usage.ru_maxrss) / 1024.0;
     state.counters["file_MB"] = bytes / 1e6;
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(db + suffix);
+    for (const char* suffix : {"", "-wal", "-shm", ".ledger.key"})
+      std::filesystem::remove(db + suffix);
     std::filesystem::remove_all(db + ".files");
   }
 }

@@ -1,18 +1,16 @@
 #include "store/store.h"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
-#include <cstring>
-#include <thread>
-
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <thread>
 #include <vector>
 
 #include "common/time.h"
@@ -56,8 +54,8 @@ Status CopyFile(int in_fd, const std::string& dst, int64_t size) {
   if (out_fd < 0) return Status::IOError("cannot write " + dst + ": " + std::strerror(errno));
   loff_t in_off = 0;
   while (in_off < size) {
-    ssize_t n = ::copy_file_range(in_fd, &in_off, out_fd, nullptr,
-                                  static_cast<size_t>(size - in_off), 0);
+    ssize_t n =
+        ::copy_file_range(in_fd, &in_off, out_fd, nullptr, static_cast<size_t>(size - in_off), 0);
     if (n <= 0) {
       int err = n < 0 ? errno : EIO;
       ::close(out_fd);
@@ -68,17 +66,19 @@ Status CopyFile(int in_fd, const std::string& dst, int64_t size) {
   return Status::OK();
 }
 
-// SHA-256 of an open file, read through a memory map.
+// SHA-256 of an open file, read in chunks (a memory map would count the whole
+// file as resident memory).
 Result<Digest> HashFile(int fd, int64_t size) {
   Sha256Stream hash;
-  if (size == 0) return hash.Finish();
-  void* p = ::mmap(nullptr, static_cast<size_t>(size), PROT_READ, MAP_PRIVATE, fd, 0);
-  if (p == MAP_FAILED) {
-    return Status::IOError(std::string("cannot map file: ") + std::strerror(errno));
+  std::vector<char> buf(1 << 20);
+  int64_t off = 0;
+  while (off < size) {
+    ssize_t n = ::pread(fd, buf.data(), buf.size(), off);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return Status::IOError(std::string("cannot read file: ") + std::strerror(errno));
+    hash.Update(std::string_view(buf.data(), static_cast<size_t>(n)));
+    off += n;
   }
-  ::madvise(p, static_cast<size_t>(size), MADV_SEQUENTIAL);
-  hash.Update(std::string_view(static_cast<const char*>(p), static_cast<size_t>(size)));
-  ::munmap(p, static_cast<size_t>(size));
   return hash.Finish();
 }
 
