@@ -356,33 +356,11 @@ TEST_F(ImporterTest, KillDuringImportLeavesStoreAsBefore) {
          dir_.Write("small.csv",
                     "payment_id,pay_date,org,payee_name,amount\nK0,2024-01-01,局,甲,1\n"));
   std::string big = dir_.File("big.csv");
-  {
-    std::ofstream out(big);
-    out << "payment_id,pay_date,org,payee_name,amount\n";
-    for (int i = 1; i <= 400000; ++i)
-      out << "K" << i << ",2024-01-01,财政局,收款单位" << i << "," << i << ".05\n";
-  }
+  qf::testing::WriteBigPayments(big, 400000);
   std::string db = dir_.File("t.db");
   store_.reset();  // the child process writes; close our handle
-  pid_t pid = fork();
-  ASSERT_GE(pid, 0);
-  if (pid == 0) {
-    execl(QF_BINARY, QF_BINARY, "--db", db.c_str(), "import", "payments", big.c_str(),
-          static_cast<char*>(nullptr));
-    _exit(127);
-  }
-  // Wait until the import is well under way (its write-ahead log grows), then kill it.
-  std::string wal = db + "-wal";
-  for (int i = 0; i < 600; ++i) {
-    std::error_code ec;
-    auto size = std::filesystem::file_size(wal, ec);
-    if (!ec && size > (4u << 20)) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  kill(pid, SIGKILL);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  ASSERT_TRUE(WIFSIGNALED(status)) << "the import finished before it could be killed";
+  ASSERT_TRUE(qf::testing::KillImportMidway(db, big, 4u << 20))
+      << "the import finished before it could be killed";
   auto reopened = Store::Open(db);
   ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
   store_ = std::move(reopened).value();

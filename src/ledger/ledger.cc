@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "common/time.h"
+#include "store/dataset_writer.h"
 
 namespace qf::ledger {
 
@@ -15,13 +16,7 @@ constexpr size_t kRowsPerInsert = 64;
 // Buffered leaves before an automatic flush: bounds memory on huge imports.
 constexpr size_t kFlushEvery = 8192;
 
-void Field(std::string* out, std::string_view s) {
-  char len[24];
-  auto r = std::to_chars(len, len + sizeof len, s.size());
-  out->append(len, r.ptr);
-  out->push_back(':');
-  out->append(s);
-}
+void Field(std::string* out, std::string_view s) { AppendLengthPrefixed(out, s); }
 
 std::string_view DigestView(const Digest& d) {
   return std::string_view(reinterpret_cast<const char*>(d.data()), d.size());

@@ -9,14 +9,6 @@ namespace qf {
 
 namespace {
 
-void AppendField(std::string* out, std::string_view s) {
-  char len[24];
-  auto r = std::to_chars(len, len + sizeof len, s.size());
-  out->append(len, r.ptr);
-  out->push_back(':');
-  out->append(s);
-}
-
 void BindValue(Stmt* st, int i, const Value& v) {
   switch (v.kind) {
     case Value::Kind::kNull:
@@ -36,16 +28,24 @@ void BindValue(Stmt* st, int i, const Value& v) {
 
 }  // namespace
 
+void AppendLengthPrefixed(std::string* out, std::string_view s) {
+  char len[24];
+  auto r = std::to_chars(len, len + sizeof len, s.size());
+  out->append(len, r.ptr);
+  out->push_back(':');
+  out->append(s);
+}
+
 std::string CanonicalRow(const DatasetDef& def, const std::string& key,
                          const std::vector<Value>& values, const std::string& extra_json) {
   // Length-prefixed fields: no separator can be forged by a value.
   std::string out;
   out.reserve(256);
   out = "qingfeng-row-v1;";
-  AppendField(&out, def.name);
-  AppendField(&out, key);
+  AppendLengthPrefixed(&out, def.name);
+  AppendLengthPrefixed(&out, key);
   for (size_t i = 0; i < def.columns.size(); ++i) {
-    AppendField(&out, def.columns[i].name);
+    AppendLengthPrefixed(&out, def.columns[i].name);
     const Value& v = values[i];
     char tag = v.kind == Value::Kind::kNull   ? 'n'
                : v.kind == Value::Kind::kInt  ? 'i'
@@ -53,12 +53,12 @@ std::string CanonicalRow(const DatasetDef& def, const std::string& key,
                                               : 's';
     out.push_back(tag);
     if (v.kind == Value::Kind::kText) {
-      AppendField(&out, v.s);
+      AppendLengthPrefixed(&out, v.s);
     } else {
-      AppendField(&out, v.ToString());
+      AppendLengthPrefixed(&out, v.ToString());
     }
   }
-  AppendField(&out, extra_json);
+  AppendLengthPrefixed(&out, extra_json);
   return out;
 }
 

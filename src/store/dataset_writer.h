@@ -21,6 +21,10 @@ namespace qf {
 std::string CanonicalRow(const DatasetDef& def, const std::string& key,
                          const std::vector<Value>& values, const std::string& extra_json);
 
+// Appends "<length>:<bytes>": the framing of CanonicalRow and of ledger leaves,
+// in which no value can forge a separator.
+void AppendLengthPrefixed(std::string* out, std::string_view s);
+
 // The key of a row: key column values joined with '|'.
 std::string RowKey(const DatasetDef& def, const std::vector<Value>& values);
 
