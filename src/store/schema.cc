@@ -100,6 +100,52 @@ const std::vector<std::function<Status(Db*)>>& Migrations() {
           );
         )sql");
       },
+      // 3: scans, leads (问题线索) and their evidence (src/leads).
+      [](Db* db) {
+        return db->Exec(R"sql(
+          CREATE TABLE scans (
+            id INTEGER PRIMARY KEY,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            models TEXT NOT NULL,
+            stats TEXT
+          );
+          CREATE TABLE leads (
+            id INTEGER PRIMARY KEY,
+            model TEXT NOT NULL,
+            family TEXT NOT NULL,
+            identity TEXT NOT NULL,
+            subject_dataset TEXT NOT NULL,
+            subject_key TEXT NOT NULL,
+            subject_name TEXT NOT NULL,
+            score INTEGER NOT NULL,
+            amount INTEGER NOT NULL,
+            summary TEXT NOT NULL,
+            detection TEXT NOT NULL DEFAULT 'active',
+            first_scan INTEGER NOT NULL,
+            last_scan INTEGER NOT NULL,
+            resolved_scan INTEGER,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            UNIQUE (model, identity)
+          );
+          CREATE INDEX leads_family ON leads(family, model);
+          CREATE TABLE lead_evidence (
+            lead_id INTEGER NOT NULL REFERENCES leads(id),
+            seq INTEGER NOT NULL,
+            dataset TEXT NOT NULL,
+            key TEXT NOT NULL,
+            fields TEXT NOT NULL,
+            first_scan INTEGER NOT NULL,
+            PRIMARY KEY (lead_id, dataset, key)
+          );
+          CREATE TABLE custom_models (
+            id TEXT PRIMARY KEY,
+            definition TEXT NOT NULL,
+            created_at TEXT NOT NULL
+          );
+        )sql");
+      },
   };
   return m;
 }

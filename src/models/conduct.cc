@@ -1,0 +1,8 @@
+// Family: conduct. (Being written; the catalogue lists the family's models here.)
+#include "models/families.h"
+
+namespace qf::models {
+
+void RegisterConductModels(ModelList* /*out*/) {}
+
+}  // namespace qf::models

@@ -1,0 +1,8 @@
+// Family: integrity. (Being written; the catalogue lists the family's models here.)
+#include "models/families.h"
+
+namespace qf::models {
+
+void RegisterIntegrityModels(ModelList* /*out*/) {}
+
+}  // namespace qf::models

@@ -1,0 +1,8 @@
+// Family: ocds. (Being written; the catalogue lists the family's models here.)
+#include "models/families.h"
+
+namespace qf::models {
+
+void RegisterOcdsModels(ModelList* /*out*/) {}
+
+}  // namespace qf::models
