@@ -23,13 +23,10 @@ $(BUILD)/build.ninja:
 build: setup $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
 
-# Until the synthetic city exists, the demo imports the bundled examples into a
-# fresh database and shows what arrived and what was quarantined.
+# A fresh demo city: synthesised, imported, scanned (qingfeng demo).
 run: build
-	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm && rm -rf $(DEMO_DB).files
-	$(BUILD)/qingfeng --db $(DEMO_DB) import examples
-	$(BUILD)/qingfeng --db $(DEMO_DB) datasets
-	$(BUILD)/qingfeng --db $(DEMO_DB) quarantine
+	rm -rf $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm $(DEMO_DB).files $(DEMO_DB).city
+	$(BUILD)/qingfeng --db $(DEMO_DB) demo
 
 test: setup test-release test-asan fuzz
 
@@ -64,6 +61,7 @@ bench: build
 
 docs: build
 	$(BUILD)/qingfeng describe --format markdown > docs/datasets.md
+	$(BUILD)/qingfeng models --format markdown > docs/models.md
 
 format:
 	clang-format -i $$(git ls-files '*.cc' '*.h')

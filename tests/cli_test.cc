@@ -5,7 +5,9 @@
 
 #include <array>
 #include <cstdio>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 #include "test_util.h"
@@ -40,8 +42,8 @@ class CliTest : public ::testing::Test {
 };
 
 TEST_F(CliTest, EveryCommandHasHelp) {
-  for (const char* cmd :
-       {"", "import", "datasets", "imports", "quarantine", "history", "describe", "ledger"}) {
+  for (const char* cmd : {"", "import", "datasets", "imports", "quarantine", "history", "describe",
+                          "ledger", "synth", "scan", "leads", "lead", "models", "eval", "demo"}) {
     CmdResult r = Qf(Db(), std::string(cmd) + " --help");
     EXPECT_EQ(r.code, 0) << cmd << r.out;
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << cmd;
@@ -153,6 +155,101 @@ TEST_F(CliTest, DatasetDocsAreGeneratedFromTheDeclarations) {
   std::stringstream ss;
   ss << in.rdbuf();
   EXPECT_EQ(ss.str(), r.out) << "docs/datasets.md is stale: run `make docs`";
+}
+
+TEST_F(CliTest, ModelDocsAreGeneratedFromTheCatalogue) {
+  CmdResult r = Qf(Db(), "models --format markdown");
+  ASSERT_EQ(r.code, 0);
+  std::ifstream in(qf::testing::SourceDir() + "/docs/models.md");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  EXPECT_EQ(ss.str(), r.out) << "docs/models.md is stale: run `make docs`";
+}
+
+// The demo end to end through the real binary: synthesise, import, scan;
+// then leads as JSON Lines, one lead in full, eval against the truth, and a
+// second scan that keeps every lead id.
+TEST_F(CliTest, DemoScanLeadsAndEval) {
+  CmdResult demo = Qf(Db(), "demo --scale 0.3 --seed 5");
+  ASSERT_EQ(demo.code, 0) << demo.out;
+  EXPECT_NE(demo.out.find("条问题线索"), std::string::npos) << demo.out;
+  CmdResult again = Qf(Db(), "demo");
+  EXPECT_EQ(again.code, 1) << again.out;
+  EXPECT_NE(again.out.find("空数据库"), std::string::npos);
+
+  CmdResult jl = Qf(Db(), "leads --format jsonl");
+  ASSERT_EQ(jl.code, 0) << jl.out;
+  std::istringstream lines(jl.out);
+  std::string line;
+  std::set<std::string> ids;
+  int n = 0;
+  while (std::getline(lines, line)) {
+    auto j = nlohmann::json::parse(line);
+    for (const char* k :
+         {"id", "model", "family", "score", "amount", "subject", "evidence", "summary"}) {
+      ASSERT_TRUE(j.contains(k)) << k << " in " << line;
+    }
+    EXPECT_TRUE(j["subject"].contains("dataset") && j["subject"].contains("key") &&
+                j["subject"].contains("name"));
+    EXPECT_FALSE(j["evidence"].empty());
+    EXPECT_TRUE(j["evidence"][0].contains("dataset") && j["evidence"][0].contains("key"));
+    ids.insert(j["id"].get<std::string>());
+    ++n;
+  }
+  ASSERT_GT(n, 20);
+
+  CmdResult one = Qf(Db(), "lead " + *ids.begin());
+  EXPECT_EQ(one.code, 0) << one.out;
+  EXPECT_NE(one.out.find("证据"), std::string::npos);
+  EXPECT_EQ(Qf(Db(), "lead L999999").code, 1);
+  EXPECT_EQ(Qf(Db(), "lead nonsense").code, 1);
+
+  CmdResult eval = Qf(Db(), "eval --truth " + Db() + ".city/truth.jsonl --format json");
+  ASSERT_EQ(eval.code, 0) << eval.out;
+  auto ej = nlohmann::json::parse(eval.out);
+  EXPECT_FALSE(ej["models"].empty());
+  EXPECT_TRUE(ej["families"].contains("welfare"));
+
+  CmdResult scan = Qf(Db(), "scan");
+  ASSERT_EQ(scan.code, 0) << scan.out;
+  CmdResult jl2 = Qf(Db(), "leads --format jsonl");
+  std::istringstream lines2(jl2.out);
+  std::set<std::string> ids2;
+  while (std::getline(lines2, line))
+    ids2.insert(nlohmann::json::parse(line)["id"].get<std::string>());
+  EXPECT_EQ(ids, ids2) << "a re-scan of unchanged data must keep every lead id";
+
+  EXPECT_EQ(Qf(Db(), "scan --model no_such_model").code, 1);
+  std::string bad_settings = dir_.Write("bad.json", R"({"models":{"split_payment":{"nope":1}}})");
+  CmdResult bs = Qf(Db(), "scan --settings " + bad_settings);
+  EXPECT_EQ(bs.code, 1) << bs.out;
+  EXPECT_NE(bs.out.find("nope"), std::string::npos) << bs.out;
+}
+
+TEST_F(CliTest, AnalystModelThroughTheCli) {
+  std::string f = dir_.Write("payments.csv",
+                             "payment_id,pay_date,org,payee_name,amount\n"
+                             "P1,2024-01-05,局,甲,200000\nP2,2024-01-05,局,乙,5\n");
+  ASSERT_EQ(Qf(Db(), "import payments " + f).code, 0);
+  std::string def = dir_.Write("m.json", R"({"id":"big_payment","name_zh":"大额支付",
+    "params":[{"name":"min_fen","default":"10000000"}],
+    "sql":"SELECT payment_id AS subject_key, 'payments' AS subject_dataset, payee_name AS subject_name, amount, '大额支付 ' || payment_id AS summary FROM payments WHERE amount >= :min_fen"})");
+  CmdResult add = Qf(Db(), "models add " + def);
+  ASSERT_EQ(add.code, 0) << add.out;
+  CmdResult list = Qf(Db(), "models");
+  EXPECT_NE(list.out.find("big_payment"), std::string::npos);
+  CmdResult scan = Qf(Db(), "scan --model big_payment");
+  ASSERT_EQ(scan.code, 0) << scan.out;
+  CmdResult leads = Qf(Db(), "leads --model big_payment --format jsonl");
+  EXPECT_NE(leads.out.find("\"P1\""), std::string::npos) << leads.out;
+  EXPECT_EQ(leads.out.find("\"P2\""), std::string::npos);
+  std::string bad =
+      dir_.Write("bad.json", R"({"id":"x","name_zh":"x","sql":"DELETE FROM payments"})");
+  CmdResult refused = Qf(Db(), "models add " + bad);
+  EXPECT_EQ(refused.code, 1) << refused.out;
+  EXPECT_NE(refused.out.find("SELECT"), std::string::npos) << refused.out;
+  EXPECT_EQ(Qf(Db(), "models remove big_payment").code, 0);
+  EXPECT_EQ(Qf(Db(), "models remove big_payment").code, 1);
 }
 
 }  // namespace

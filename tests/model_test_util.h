@@ -79,7 +79,7 @@ inline ModelOnCity RunOnCity(const std::string& id) {
     return out;
   }
   engine::Settings settings;
-  auto runs = engine::RunModels(*snap.value(), {m}, settings);
+  auto runs = engine::RunModels(*snap.value(), {m}, settings, nullptr, city.store->db_path());
   EXPECT_TRUE(runs[0].status.ok()) << runs[0].status.ToString();
   out.findings = std::move(runs[0].findings);
   std::vector<engine::LeadRecords> leads;

@@ -13,17 +13,6 @@
 
 namespace qf::cli {
 
-namespace {
-
-// Who ran the command, for the ledger: the operating-system account.
-std::string OperatingUser() {
-  const char* user = std::getenv("USER");
-  if (user == nullptr || *user == '\0') user = std::getenv("LOGNAME");
-  return std::string("os:") + (user != nullptr && *user != '\0' ? user : "unknown");
-}
-
-}  // namespace
-
 void RegisterDatasets(CLI::App& app, Globals& g, int& exit_code) {
   auto* cmd = app.add_subcommand("datasets", "数据集概况 Rows per dataset and the last import");
   auto format = std::make_shared<std::string>("table");
@@ -133,7 +122,7 @@ void RegisterQuarantine(CLI::App& app, Globals& g, int& exit_code) {
         if (!out) return Status::IOError("cannot write " + *export_path + " (disk full?)");
         // An export of personal data is an action the ledger must remember.
         nlohmann::json details = {{"dataset", ds}, {"rows", n}, {"file", *export_path}};
-        ledger::Action action{OperatingUser(), "export", "quarantine:" + ds, details.dump()};
+        ledger::Action action{Globals::Actor(), "export", "quarantine:" + ds, details.dump()};
         QF_RETURN_IF_ERROR(ledger::RecordAction(db, action).status());
         QF_RETURN_IF_ERROR(ledger::CheckpointNow(db, store->db_path()).status());
         std::cerr << (g.zh() ? "已写出 " : "wrote ") << n << (g.zh() ? " 行到 " : " rows to ")

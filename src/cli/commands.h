@@ -19,6 +19,8 @@ struct Globals {
   bool zh() const { return lang != "en"; }
   // Opens the store named by --db / QINGFENG_DB / ./qingfeng.db.
   Result<std::unique_ptr<Store>> OpenStore() const;
+  // Who runs the command, for the ledger: "os:<account>".
+  static std::string Actor();
   // Prints a failure as the user's language wants it; returns the exit code.
   int Fail(const Status& s) const;
   // Opens the store and runs `fn(Store*) -> Status`, reporting failures into `exit_code`.
@@ -50,5 +52,10 @@ void RegisterHistory(CLI::App& app, Globals& g, int& exit_code);
 void RegisterDescribe(CLI::App& app, Globals& g, int& exit_code);
 void RegisterLedger(CLI::App& app, Globals& g, int& exit_code);
 void RegisterSynth(CLI::App& app, Globals& g, int& exit_code);
+void RegisterScan(CLI::App& app, Globals& g, int& exit_code);
+void RegisterLeads(CLI::App& app, Globals& g, int& exit_code);
+void RegisterModels(CLI::App& app, Globals& g, int& exit_code);
+void RegisterEval(CLI::App& app, Globals& g, int& exit_code);
+void RegisterDemo(CLI::App& app, Globals& g, int& exit_code);
 
 }  // namespace qf::cli

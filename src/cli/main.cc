@@ -19,6 +19,12 @@ Result<const DatasetDef*> DatasetArg(const std::string& name) {
                               "未知的数据集“" + name + "”；可用：" + KnownDatasetNames());
 }
 
+std::string Globals::Actor() {
+  const char* user = std::getenv("USER");
+  if (user == nullptr || *user == '\0') user = std::getenv("LOGNAME");
+  return std::string("os:") + (user != nullptr && *user != '\0' ? user : "unknown");
+}
+
 int Globals::Fail(const Status& s) const {
   std::cerr << (zh() ? "错误：" : "error: ") << s.Message(zh()) << std::endl;
   return s.code() == Status::Code::kInvalidArgument || s.code() == Status::Code::kNotFound
@@ -50,6 +56,11 @@ int main(int argc, char** argv) {
   qf::cli::RegisterDescribe(app, g, exit_code);
   qf::cli::RegisterLedger(app, g, exit_code);
   qf::cli::RegisterSynth(app, g, exit_code);
+  qf::cli::RegisterScan(app, g, exit_code);
+  qf::cli::RegisterLeads(app, g, exit_code);
+  qf::cli::RegisterModels(app, g, exit_code);
+  qf::cli::RegisterEval(app, g, exit_code);
+  qf::cli::RegisterDemo(app, g, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -30,10 +30,10 @@ struct LeadRecords {
 
 struct ModelQuality {
   std::string model;
-  int planted = 0;   // truth items of this kind
-  int found = 0;     // of them, matched by a lead
-  int leads = 0;     // leads of the model
-  int correct = 0;   // leads matching a planted item of this kind
+  int planted = 0;  // truth items of this kind
+  int found = 0;    // of them, matched by a lead
+  int leads = 0;    // leads of the model
+  int correct = 0;  // leads matching a planted item of this kind
   int near_misses = 0;
   int near_misses_flagged = 0;
   double recall() const { return planted ? double(found) / planted : 1.0; }

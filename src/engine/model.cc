@@ -34,9 +34,12 @@ class FunctionModel : public Model {
 
 const char* SeverityName(Severity s, bool chinese) {
   switch (s) {
-    case Severity::kHigh: return chinese ? "高" : "high";
-    case Severity::kMedium: return chinese ? "中" : "medium";
-    case Severity::kLow: return chinese ? "低" : "low";
+    case Severity::kHigh:
+      return chinese ? "高" : "high";
+    case Severity::kMedium:
+      return chinese ? "中" : "medium";
+    case Severity::kLow:
+      return chinese ? "低" : "low";
   }
   return "";
 }

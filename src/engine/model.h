@@ -90,6 +90,10 @@ struct Finding {
 struct RunContext {
   const Snapshot& snap;
   const Params& params;
+  // The store's file, for models that query it directly (OCDS releases,
+  // analysts' SQL): open it read-only with Db::Open(db_path, true), one
+  // connection per model run. Empty when there is no store (unit tests).
+  std::string db_path;
 };
 
 class Model {

@@ -98,8 +98,8 @@ Result<Params> Settings::ParamsFor(const ModelInfo& info) const {
         std::string known;
         for (const ParamDef& p : info.params) known += (known.empty() ? "" : ", ") + p.name;
         return Status::InvalidInput(
-            origin_ + ": model " + info.id + " has no parameter \"" + name + "\" (it has: " +
-                known + ")",
+            origin_ + ": model " + info.id + " has no parameter \"" + name +
+                "\" (it has: " + known + ")",
             origin_ + "：模型 " + info.id + " 没有参数“" + name + "”（可用参数：" + known + "）");
       }
       if (IsNumber(d->second) && !IsNumber(value)) {
@@ -140,7 +140,8 @@ std::vector<Input> InputsOf(const std::vector<const Model*>& models) {
 
 std::vector<ModelRun> RunModels(const Snapshot& snap, const std::vector<const Model*>& models,
                                 const Settings& settings,
-                                const std::function<void(const std::string&)>& done) {
+                                const std::function<void(const std::string&)>& done,
+                                const std::string& db_path) {
   std::vector<ModelRun> runs(models.size());
   std::mutex mu;
   tbb::parallel_for(size_t{0}, models.size(), [&](size_t i) {
@@ -151,11 +152,10 @@ std::vector<ModelRun> RunModels(const Snapshot& snap, const std::vector<const Mo
     if (!params.ok()) {
       run.status = params.status();
     } else {
-      RunContext ctx{snap, params.value()};
+      RunContext ctx{snap, params.value(), db_path};
       run.status = run.model->Run(ctx, &run.findings);
     }
-    run.seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (done) {
       std::lock_guard<std::mutex> lock(mu);
       done(run.model->info().id);

@@ -53,7 +53,8 @@ struct ModelRun {
 // as each finishes (from worker threads, serialised).
 std::vector<ModelRun> RunModels(const Snapshot& snap, const std::vector<const Model*>& models,
                                 const Settings& settings,
-                                const std::function<void(const std::string&)>& done = nullptr);
+                                const std::function<void(const std::string&)>& done = nullptr,
+                                const std::string& db_path = "");
 
 // The union of the models' inputs.
 std::vector<Input> InputsOf(const std::vector<const Model*>& models);

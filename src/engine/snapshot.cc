@@ -125,8 +125,7 @@ const Table& Snapshot::at(std::string_view dataset) const {
 }
 
 Result<std::unique_ptr<Snapshot>> Snapshot::Load(
-    Db* db, const std::vector<Input>& inputs,
-    const std::function<void(size_t, size_t)>& progress) {
+    Db* db, const std::vector<Input>& inputs, const std::function<void(size_t, size_t)>& progress) {
   // Union of the columns each dataset is read with, in declaration order.
   std::map<std::string, std::set<std::string>> wanted;
   for (const Input& in : inputs) {
@@ -155,9 +154,9 @@ Result<std::unique_ptr<Snapshot>> Snapshot::Load(
       col->physical = PhysicalOf(c.type);
       table->columns_.push_back(std::move(col));
     }
-    QF_ASSIGN_OR_RETURN(int64_t exists,
-                        db->QueryInt("SELECT COUNT(*) FROM sqlite_master WHERE name='" +
-                                     VersionsTable(def) + "'"));
+    QF_ASSIGN_OR_RETURN(
+        int64_t exists,
+        db->QueryInt("SELECT COUNT(*) FROM sqlite_master WHERE name='" + VersionsTable(def) + "'"));
     if (exists) {
       std::string sql = "SELECT _key, _line";
       for (const ColumnDef* c : defs) sql += ", " + QuoteIdent(c->name);
@@ -183,10 +182,18 @@ Result<std::unique_ptr<Snapshot>> Snapshot::Load(
               int64_t v = kNull;
               if (!null) {
                 switch (col.type) {
-                  case ColumnType::kDate: v = ParseStoredDate(st.TextView(sc)); break;
-                  case ColumnType::kDateTime: v = ParseStoredDateTime(st.TextView(sc)); break;
-                  case ColumnType::kPeriod: v = ParseStoredPeriod(st.TextView(sc)); break;
-                  default: v = st.Int(sc); break;
+                  case ColumnType::kDate:
+                    v = ParseStoredDate(st.TextView(sc));
+                    break;
+                  case ColumnType::kDateTime:
+                    v = ParseStoredDateTime(st.TextView(sc));
+                    break;
+                  case ColumnType::kPeriod:
+                    v = ParseStoredPeriod(st.TextView(sc));
+                    break;
+                  default:
+                    v = st.Int(sc);
+                    break;
                 }
               }
               col.ints.push_back(v);
@@ -238,12 +245,18 @@ std::string Snapshot::Format(const Table& t, std::string_view column, size_t r) 
     }
     case Physical::kInt:
       switch (c.type) {
-        case ColumnType::kMoney: return FormatFen(c.ints[r]);
-        case ColumnType::kDate: return DayText(c.ints[r]);
-        case ColumnType::kDateTime: return DateTimeText(c.ints[r]);
-        case ColumnType::kPeriod: return PeriodText(c.ints[r]);
-        case ColumnType::kBool: return c.ints[r] ? "是" : "否";
-        default: return std::to_string(c.ints[r]);
+        case ColumnType::kMoney:
+          return FormatFen(c.ints[r]);
+        case ColumnType::kDate:
+          return DayText(c.ints[r]);
+        case ColumnType::kDateTime:
+          return DateTimeText(c.ints[r]);
+        case ColumnType::kPeriod:
+          return PeriodText(c.ints[r]);
+        case ColumnType::kBool:
+          return c.ints[r] ? "是" : "否";
+        default:
+          return std::to_string(c.ints[r]);
       }
   }
   return "";

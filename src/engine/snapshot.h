@@ -71,9 +71,12 @@ struct Column {
 
   bool IsNull(size_t r) const {
     switch (physical) {
-      case Physical::kInt: return ints[r] == kNull;
-      case Physical::kReal: return std::isnan(reals[r]);
-      case Physical::kString: return codes[r] == kNoString;
+      case Physical::kInt:
+        return ints[r] == kNull;
+      case Physical::kReal:
+        return std::isnan(reals[r]);
+      case Physical::kString:
+        return codes[r] == kNoString;
     }
     return true;
   }

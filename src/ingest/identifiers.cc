@@ -150,4 +150,26 @@ Result<Party> NormalizeParty(std::string_view raw) {
           st.message_zh() + "）");
 }
 
+std::string MaskPersonalIds(std::string_view s) {
+  std::string out(s);
+  auto id_char = [](char c) { return (c >= '0' && c <= '9') || c == 'X' || c == 'x'; };
+  size_t i = 0;
+  while (i < out.size()) {
+    if (!(out[i] >= '0' && out[i] <= '9')) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < out.size() && id_char(out[j])) ++j;
+    size_t n = j - i;
+    if (n == 18 && IdNumberCheckChar(std::string_view(out).substr(i, 17)) == (out[i + 17] == 'x' ? 'X' : out[i + 17])) {
+      for (size_t k = i + 6; k < i + 14; ++k) out[k] = '*';
+    } else if (n == 11 && out[i] == '1') {
+      for (size_t k = i + 3; k < i + 7; ++k) out[k] = '*';
+    }
+    i = j;
+  }
+  return out;
+}
+
 }  // namespace qf

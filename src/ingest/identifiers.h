@@ -36,4 +36,10 @@ struct Party {
 // A `*_party` value: a valid ID number (a person) or credit code (an organisation).
 Result<Party> NormalizeParty(std::string_view raw);
 
+// Masks personal identifiers inside text: a valid 18-character ID number keeps its
+// first 6 and last 4 characters (210902********123X), an 11-digit mobile
+// number its first 3 and last 4 (138****5678).
+std::string MaskPersonalIds(std::string_view s);
+
+
 }  // namespace qf

@@ -118,6 +118,7 @@ struct Prepared {
 struct Batch {
   std::vector<Prepared> rows;
   size_t size = 0;
+  std::vector<OcdsReader::Compiled> compiled;  // OCDS: the batch's compiled releases
   int64_t records_read = 0;
   double progress = 0;
   bool last = false;
@@ -137,11 +138,14 @@ class FileImport {
   void FinishValidation(Prepared* p) const;
   Status Write(Prepared& p);  // database thread
   Status Quarantine(const Prepared& p);
+  Status WriteCompiled(const OcdsReader::Compiled& c);  // database thread
   std::string RawRowJson(const Record& rec) const;
 
   Store* store_;
   const ImportOptions& opts_;
   std::unique_ptr<RecordSource> source_;
+  OcdsReader* ocds_ = nullptr;  // source_ when it is OCDS
+  Stmt compiled_stmt_;
   std::string file_name_;
   std::string file_sha_;
   std::vector<HeaderMap> maps_;
@@ -238,6 +242,17 @@ Result<std::vector<ImportReport>> FileImport::Run(const std::string& dataset,
   Result<std::unique_ptr<RecordSource>> source = OpenSource(dataset, path, stored.path, opts_);
   if (!source.ok()) return RenameStoredCopy(source.status(), stored.path, display_name);
   source_ = std::move(source).value();
+  ocds_ = dynamic_cast<OcdsReader*>(source_.get());
+  if (ocds_) {
+    ocds_->KeepCompiledReleases(true);
+    // The compiled release feeds the OCDS red flags, whatever becomes of its rows; a
+    // re-import of the ocid replaces it and keeps its place (rowid) in the table.
+    QF_ASSIGN_OR_RETURN(
+        compiled_stmt_,
+        db->Prepare("INSERT INTO ocds_releases(ocid, import_id, compiled) "
+                    "VALUES (?,?,?) ON CONFLICT(ocid) DO UPDATE SET "
+                    "import_id = excluded.import_id, compiled = excluded.compiled"));
+  }
   const auto& streams = source_->streams();
   for (const StreamInfo& s : streams) {
     const DatasetDef* def = FindDataset(s.dataset);
@@ -296,6 +311,9 @@ Result<std::vector<ImportReport>> FileImport::Run(const std::string& dataset,
     std::unique_ptr<Batch> batch;
     full_.pop(batch);
     for (size_t i = 0; i < batch->size && status.ok(); ++i) status = Write(batch->rows[i]);
+    for (size_t i = 0; i < batch->compiled.size() && status.ok(); ++i) {
+      status = WriteCompiled(batch->compiled[i]);
+    }
     if (opts_.progress && status.ok()) opts_.progress(batch->records_read, batch->progress);
     bool last = batch->last;
     if (status.ok() && !batch->error.ok()) status = batch->error;
@@ -347,6 +365,7 @@ void FileImport::ReadAll() {
       return;  // the writer gave up
     }
     batch->size = 0;
+    batch->compiled.clear();
     batch->last = false;
     batch->error = Status::OK();
     if (batch->rows.size() < kBatchRows) batch->rows.resize(kBatchRows);
@@ -364,6 +383,8 @@ void FileImport::ReadAll() {
       ++read;
       Prepare(rec, &batch->rows[batch->size++]);
     }
+    // Made while reading this batch's rows: written right after them.
+    if (ocds_) ocds_->TakeCompiled(&batch->compiled);
     batch->records_read = read;
     batch->progress = batch->last ? 1.0 : source_->Progress();
     bool last = batch->last;
@@ -520,6 +541,14 @@ Status FileImport::Quarantine(const Prepared& p) {
     QF_RETURN_IF_ERROR(st.Run());
   }
   return Status::OK();
+}
+
+Status FileImport::WriteCompiled(const OcdsReader::Compiled& c) {
+  compiled_stmt_.Reset();
+  compiled_stmt_.BindText(1, c.ocid);
+  compiled_stmt_.BindInt(2, reports_.front().import_id);  // the file's tenders import
+  compiled_stmt_.BindTextStatic(3, c.json);
+  return compiled_stmt_.Run();
 }
 
 Status FileImport::Write(Prepared& p) {

@@ -2154,8 +2154,9 @@ struct Group {
 
 class ReadSink : public ScanSink {
  public:
-  ReadSink(std::unordered_map<uint64_t, uint32_t> totals, bool multi_value, std::deque<Record>* out)
-      : totals_(std::move(totals)), multi_(multi_value), mapper_(out) {}
+  ReadSink(std::unordered_map<uint64_t, uint32_t> totals, bool multi_value, std::deque<Record>* out,
+           std::deque<OcdsReader::Compiled>* compiled)
+      : totals_(std::move(totals)), multi_(multi_value), mapper_(out), compiled_(compiled) {}
 
   bool OnUnit(const UnitInfo& u, std::string_view text) override;
   void OnPackageEnd(const PackageInfo& p) override;
@@ -2164,6 +2165,7 @@ class ReadSink : public ScanSink {
                     Status::InvalidInput("the line is not valid JSON: " + why.message(),
                                          "该行不是有效的JSON：" + why.message_zh()));
   }
+  void set_keep_compiled(bool on) { keep_compiled_ = on; }
   // At the end of the file: whatever is still waiting.
   void FlushAll() {
     for (auto& [seq, ocid] : order_) {
@@ -2179,10 +2181,13 @@ class ReadSink : public ScanSink {
   Status BuildUnit(json&& obj, const UnitInfo& u, Unit* unit) const;
   void Add(const std::string& ocid, Unit&& unit);
   void Emit(const std::string& ocid, std::vector<Unit>& units);
+  void KeepCompiled(const std::string& ocid, const json& release);
 
   std::unordered_map<uint64_t, uint32_t> totals_;
   bool multi_;
   Mapper mapper_;
+  std::deque<OcdsReader::Compiled>* compiled_;
+  bool keep_compiled_ = false;
   int64_t ordinal_ = 0;
   uint64_t seq_ = 0;
   std::unordered_map<std::string, Group> pending_;
@@ -2400,6 +2405,7 @@ void ReadSink::Emit(const std::string& ocid, std::vector<Unit>& units) {
   }
   if (units.size() == 1) {
     mapper_.Map(units.front().release, meta);
+    KeepCompiled(ocid, units.front().release);
     return;
   }
   std::stable_sort(units.begin(), units.end(),
@@ -2407,6 +2413,21 @@ void ReadSink::Emit(const std::string& ocid, std::vector<Unit>& units) {
   json compiled = json::object();
   for (const Unit& u : units) Merge(compiled, u.release, 0);
   mapper_.Map(compiled, meta);
+  KeepCompiled(ocid, compiled);
+}
+
+// By the ocid the units were grouped by, else the release's own (a record without a
+// top-level ocid). Releases without a string ocid cannot be stored by ocid.
+void ReadSink::KeepCompiled(const std::string& ocid, const json& release) {
+  if (!keep_compiled_ || !release.is_object()) return;
+  std::string key = ocid;
+  if (key.empty()) {
+    const json* own = Get(&release, "ocid");
+    if (own && own->is_string()) key = own->get<std::string>();
+  }
+  if (key.empty()) return;
+  compiled_->push_back(
+      {std::move(key), release.dump(-1, ' ', false, json::error_handler_t::replace)});
 }
 
 void ReadSink::OnPackageEnd(const PackageInfo& p) {
@@ -2434,6 +2455,7 @@ struct OcdsReader::Impl {
   std::string encoding;
   std::unique_ptr<Utf8FileReader> file;
   std::deque<Record> ready;
+  std::deque<Compiled> compiled;
   std::unique_ptr<ReadSink> sink;
   std::unique_ptr<Scanner> scanner;
   std::string chunk;
@@ -2492,8 +2514,8 @@ Result<std::unique_ptr<OcdsReader>> OcdsReader::Open(const std::string& path) {
     // Pass 2 is driven by Next().
     QF_ASSIGN_OR_RETURN(impl->file, Utf8FileReader::Open(path));
     impl->encoding = impl->file->encoding();
-    impl->sink =
-        std::make_unique<ReadSink>(std::move(counts.totals), first.top_values() > 1, &impl->ready);
+    impl->sink = std::make_unique<ReadSink>(std::move(counts.totals), first.top_values() > 1,
+                                            &impl->ready, &impl->compiled);
     impl->scanner = std::make_unique<Scanner>(impl->sink.get(), /*retain=*/true, first.line_mode(),
                                               /*detect_lines=*/false);
     const char* const* headers[] = {kTenderHeader, kBidHeader, kContractHeader};
@@ -2543,5 +2565,12 @@ double OcdsReader::Progress() const {
 }
 
 std::string OcdsReader::Encoding() const { return impl_->encoding; }
+
+void OcdsReader::KeepCompiledReleases(bool on) { impl_->sink->set_keep_compiled(on); }
+
+void OcdsReader::TakeCompiled(std::vector<Compiled>* out) {
+  for (Compiled& c : impl_->compiled) out->push_back(std::move(c));
+  impl_->compiled.clear();
+}
 
 }  // namespace qf

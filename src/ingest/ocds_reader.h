@@ -5,10 +5,14 @@
 // attributes (ocds_* fields keeping what the mapping could not express).
 // Streams through the input with a SAX parser: memory holds one release or
 // record at a time, plus compact per-ocid state for merging releases.
+// Besides the rows, every ocid's compiled release can be handed out as JSON
+// text (KeepCompiledReleases, TakeCompiled), whether or not its rows pass the
+// importer's checks.
 #pragma once
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "ingest/source.h"
 
@@ -26,6 +30,18 @@ class OcdsReader : public RecordSource {
   double Progress() const override;
   std::string Encoding() const override;
   std::string Format() const override { return "ocds"; }
+
+  // A compiled release, as the red-flag models read it (table ocds_releases).
+  struct Compiled {
+    std::string ocid;
+    std::string json;
+  };
+  // Off by default. When on, the compiled release of every ocid of the file is kept for
+  // TakeCompiled, ready when Next() has returned that ocid's rows.
+  void KeepCompiledReleases(bool on);
+  // Moves out the compiled releases kept since the last call. The caller drains them as
+  // it reads (the importer does, per batch of rows) so that memory stays bounded.
+  void TakeCompiled(std::vector<Compiled>* out);
 
   struct Impl;
 

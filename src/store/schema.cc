@@ -146,6 +146,17 @@ const std::vector<std::function<Status(Db*)>>& Migrations() {
           );
         )sql");
       },
+      // 4: the compiled release of every OCDS contracting process, as JSON, for the OCDS red
+      // flags (src/models/ocds.cc); kept whether or not its tabular rows were quarantined.
+      [](Db* db) {
+        return db->Exec(R"sql(
+          CREATE TABLE ocds_releases (
+            ocid TEXT PRIMARY KEY,
+            import_id INTEGER NOT NULL REFERENCES imports(id),
+            compiled TEXT NOT NULL
+          );
+        )sql");
+      },
   };
   return m;
 }
