@@ -2,9 +2,13 @@
 // helper that runs one model on it and measures it against the truth.
 #pragma once
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 
@@ -20,36 +24,60 @@
 namespace qf::testing {
 
 struct City {
-  ScratchDir dir;
+  std::string dir;  // holds city/ (the generated files) and city.db
   std::unique_ptr<Store> store;
   std::vector<engine::TruthItem> truth, near_misses;
-  std::string path(const std::string& name) const { return dir.File("city/" + name); }
+  std::string path(const std::string& name) const { return dir + "/city/" + name; }
 };
 
-// Scale 1, seed 7: every planted kind at least three times.
+// Scale 1, seed 7: every planted kind at least three times. Generating and
+// importing it takes a while under sanitizers, and ctest runs every test in
+// its own process, so the city is built once per test binary (keyed by the
+// binary's modification time) beside the binary, under a file lock, and then
+// only read.
 inline City& SharedCity() {
   static City* city = [] {
-    auto* c = new City();
     namespace fs = std::filesystem;
-    fs::create_directories(c->dir.File("city"));
-    synth::SynthOptions o;
-    o.out_dir = c->dir.File("city");
-    o.scale = 1;
-    o.seed = 7;
-    auto gen = synth::GenerateCity(o);
-    if (!gen.ok()) ADD_FAILURE() << gen.status().ToString();
-    auto s = Store::Open(c->dir.File("city.db"));
+    auto* c = new City();
+    std::error_code ec;
+    fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+    auto stamp = fs::last_write_time(exe, ec).time_since_epoch().count();
+    fs::path base = exe.parent_path() / "test-city";
+    fs::create_directories(base, ec);
+    c->dir = (base / ("s7-" + std::to_string(stamp))).string();
+    int lock = ::open((base / "lock").c_str(), O_CREAT | O_RDWR, 0644);
+    if (lock >= 0) ::flock(lock, LOCK_EX);
+    if (!fs::exists(c->dir + "/ready")) {
+      for (const auto& e : fs::directory_iterator(base, ec)) {
+        if (e.is_directory()) fs::remove_all(e.path(), ec);  // cities of older binaries
+      }
+      fs::create_directories(c->dir + "/city");
+      synth::SynthOptions o;
+      o.out_dir = c->dir + "/city";
+      o.scale = 1;
+      o.seed = 7;
+      auto gen = synth::GenerateCity(o);
+      if (!gen.ok()) ADD_FAILURE() << gen.status().ToString();
+      auto s = Store::Open(c->dir + "/city.db");
+      if (!s.ok()) ADD_FAILURE() << s.status().ToString();
+      Importer imp(s.value().get());
+      for (const DatasetDef& def : AllDatasets()) {
+        for (const char* ext : {".csv", ".xlsx"}) {
+          std::string p = c->path(def.name + ext);
+          if (!fs::exists(p)) continue;
+          auto r = imp.ImportFile(def.name, p, {});
+          if (!r.ok()) ADD_FAILURE() << p << ": " << r.status().ToString();
+        }
+      }
+      std::ofstream(c->dir + "/ready") << "ok\n";
+    }
+    if (lock >= 0) {
+      ::flock(lock, LOCK_UN);
+      ::close(lock);
+    }
+    auto s = Store::Open(c->dir + "/city.db");
     if (!s.ok()) ADD_FAILURE() << s.status().ToString();
     c->store = std::move(s).value();
-    Importer imp(c->store.get());
-    for (const DatasetDef& def : AllDatasets()) {
-      for (const char* ext : {".csv", ".xlsx"}) {
-        std::string p = c->path(def.name + ext);
-        if (!fs::exists(p)) continue;
-        auto r = imp.ImportFile(def.name, p, {});
-        if (!r.ok()) ADD_FAILURE() << p << ": " << r.status().ToString();
-      }
-    }
     auto t = engine::ReadTruth(c->path("truth.jsonl"));
     auto n = engine::ReadTruth(c->path("near_misses.jsonl"));
     if (t.ok()) c->truth = std::move(t).value();
