@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -11,7 +13,10 @@
 #include <set>
 #include <sstream>
 
+#include "common/calendar.h"
 #include "common/text.h"
+#include "common/time.h"
+#include "ingest/encoding.h"
 #include "ingest/identifiers.h"
 #include "ingest/importer.h"
 #include "synth/anomalies.h"
@@ -75,6 +80,35 @@ std::vector<nlohmann::json> ReadJsonl(const std::string& path) {
     if (!line.empty()) v.push_back(nlohmann::json::parse(line));
   }
   return v;
+}
+
+// A generated CSV file (any encoding, header included) as rows of fields.
+std::vector<std::vector<std::string>> ReadCsv(const std::string& path) {
+  auto reader = Utf8FileReader::Open(path);
+  EXPECT_TRUE(reader.ok()) << path;
+  std::string text;
+  if (reader.ok()) {
+    while (true) {
+      auto more = reader.value()->Read(&text);
+      if (!more.ok() || !more.value()) break;
+    }
+  }
+  std::vector<std::vector<std::string>> rows;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line != "\r") rows.push_back(SplitCsvLine(line));
+  }
+  return rows;
+}
+
+// Days since 1970 of "YYYY-MM-DD…" or "YYYY/M/D…".
+int64_t DayOf(const std::string& s) {
+  int y = 0, m = 0, d = 0;
+  char sep1 = 0, sep2 = 0;
+  std::istringstream in(s);
+  in >> y >> sep1 >> m >> sep2 >> d;
+  return DaysFromCivil(y, m, d);
 }
 
 class SynthTest : public ::testing::Test {
@@ -269,6 +303,81 @@ TEST_F(SynthTest, EveryKindPlantedAtScaleOneWithSeveralShapes) {
         "welfare_after_death:paid_in_month_of_death_before_death_date"}) {
     EXPECT_TRUE(near.count(n)) << n;
   }
+}
+
+// max(3, round(3 × scale)) of every kind, and a plant breaks only its own
+// kind's rule where the generator once let it break another one too.
+TEST_F(SynthTest, EveryKindReachesItsCountAndPlantsStayInTheirKind) {
+  ScratchDir dir;
+  const double scale = 2;
+  Generate(dir.path(), scale, 7);
+  std::vector<nlohmann::json> truth = ReadJsonl(dir.File("truth.jsonl"));
+  std::map<std::string, int> count;
+  for (const nlohmann::json& j : truth) ++count[j["kind"].get<std::string>()];
+  const int want = std::max(3, static_cast<int>(std::lround(3 * scale)));
+  for (const synth::AnomalyKind& k : synth::AnomalyKinds()) {
+    std::string kind(k.kind);
+    if (kind == "leader_holds_company" || kind == "bidders_share_attribute") {
+      EXPECT_GE(count[kind], want) << kind;  // more by design
+    } else {
+      EXPECT_EQ(count[kind], want) << kind;
+    }
+  }
+
+  // Split payments: every part within 7 calendar days of the first.
+  std::map<std::string, int64_t> pay_day;
+  for (const auto& r : ReadCsv(dir.File("payments.csv"))) {
+    if (r.size() > 1 && r[0] != "payment_id") pay_day[r[0]] = DayOf(r[1]);
+  }
+  // Welfare beneficiaries who are officials or handlers' relatives own no car
+  // and hold no company (else welfare_wealthy_beneficiary as well).
+  std::set<std::string> wealthy;
+  for (const auto& r : ReadCsv(dir.File("vehicles.csv"))) {
+    if (r.size() > 1) wealthy.insert(r[1]);
+  }
+  for (const auto& r : ReadCsv(dir.File("companies.csv"))) {
+    if (r.size() > 2) wealthy.insert(r[2]);
+  }
+  for (const auto& r : ReadCsv(dir.File("shareholders.csv"))) {
+    if (r.size() > 1) wealthy.insert(r[1]);
+  }
+  std::map<std::string, std::vector<std::string>> complaint;
+  for (const auto& r : ReadCsv(dir.File("complaints.csv"))) {
+    if (!r.empty()) complaint[r[0]] = r;
+  }
+  const std::map<std::string, int> limit = {
+      {"咨询", 3}, {"求助", 5}, {"建议", 5}, {"投诉", 15}, {"举报", 15}};
+  int checked = 0;
+  for (const nlohmann::json& j : truth) {
+    std::string kind = j["kind"];
+    const auto& keys = j["keys"];
+    if (kind == "split_payment") {
+      int64_t lo = INT64_MAX, hi = INT64_MIN;
+      for (const auto& k : keys) {
+        int64_t d = pay_day.at(k["key"].get<std::string>());
+        lo = std::min(lo, d);
+        hi = std::max(hi, d);
+      }
+      EXPECT_LT(hi - lo, 7) << j.dump();
+      ++checked;
+    } else if (kind == "welfare_to_official" || kind == "welfare_related_to_handler") {
+      std::string person;
+      for (const auto& k : keys) {
+        if (person.empty() && (k["dataset"] == "officials" || k["dataset"] == "persons"))
+          person = k["key"].get<std::string>().substr(0, 18);
+      }
+      EXPECT_FALSE(person.empty()) << j.dump();
+      EXPECT_FALSE(wealthy.count(person)) << j.dump();
+      ++checked;
+    } else if (kind == "complaint_passed_around") {
+      const std::vector<std::string>& c = complaint.at(keys[0]["key"].get<std::string>());
+      ASSERT_GE(c.size(), 10u);
+      int64_t deadline = AddWorkingDaysDays(DayOf(c[1]), limit.at(c[3]));
+      EXPECT_LE(DayOf(c[9]), deadline) << j.dump();  // not complaint_overdue as well
+      ++checked;
+    }
+  }
+  EXPECT_EQ(checked, 4 * want);
 }
 
 TEST_F(SynthTest, BadRowsAllLandInQuarantineAndNothingElse) {

@@ -92,7 +92,9 @@ const std::vector<AnomalyKind>& AnomalyKinds() {
        "payments; shareholders or companies; relatives"},
       // conduct
       {"conduct", "reception_over_standard", "公务接待超标准",
-       "接待 claim with amount / persons > 150 yuan per person", "reimbursements"},
+       "接待 claim with amount / persons > 150 yuan per person (vendors of category 娱乐 or "
+       "高档消费 are luxury_venue, not compared)",
+       "reimbursements"},
       {"conduct", "luxury_venue", "高档场所消费", "claim at a vendor of category 娱乐 or 高档消费",
        "reimbursements"},
       {"conduct", "scenic_weekend", "节假日景区消费",

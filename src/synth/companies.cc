@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <set>
+#include <unordered_set>
 
 #include "synth/names.h"
 #include "synth/world.h"
@@ -97,6 +98,12 @@ int AddCompany(World& w, Rng& rng, Company c, const std::vector<Holder>& holders
     s.Set("start_date", FormatDay(c.established));
     sh.Write(s);
   }
+  if (c.reserved) {
+    w.planted_company_holders.insert(c.legal_rep.id);
+    for (const Holder& h : holders) {
+      if (h.party.size() == 18 && h.party[0] != '9') w.planted_company_holders.insert(h.party);
+    }
+  }
   w.companies.push_back(std::move(c));
   return static_cast<int>(w.companies.size() - 1);
 }
@@ -166,6 +173,8 @@ Status GenerateCompanies(World& w) {
     return Key{"officials",
                o.p.id + "|" + w.orgs[static_cast<size_t>(o.org)].name + "|" + FormatDay(o.start)};
   };
+  std::unordered_set<std::string> official_ids;
+  for (const Official& o : w.officials) official_ids.insert(o.p.id);
   int count = PlantCount(w, 3);
   for (int k = 0; k < count; ++k) {
     int oi = take_leader();
@@ -209,7 +218,9 @@ Status GenerateCompanies(World& w) {
     const Official& o = w.officials[static_cast<size_t>(oi)];
     const Relative* rel = nullptr;
     for (const Relative& r : o.household) {
-      if (AgeAt(r.person.birth, WindowStart()) >= 20 && r.person.death == kNever) {
+      // Not an official in post (a leader would also be 经商办企业).
+      if (AgeAt(r.person.birth, WindowStart()) >= 20 && r.person.death == kNever &&
+          !official_ids.count(r.person.id)) {
         rel = &r;
         if (variant % 2 == 0) break;
       }

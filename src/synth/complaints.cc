@@ -119,7 +119,9 @@ Status GenerateComplaints(World& w) {
         ev.push_back({t + 30, "转派", holder, other_name, "转相关单位办理"});
       }
       holder = other_name;
-      t += 24 * 60;
+      // Honest transfers take a day; a complaint passed around moves every
+      // few hours, so even a 3-day 咨询 is closed within its limit.
+      t += k == kPassed ? rng.Int(120, 180) : 24 * 60;
       ev.push_back({t, "签收", "", holder, ""});
     }
     // When it is closed.
@@ -206,6 +208,9 @@ Status GenerateComplaints(World& w) {
     int shape = shape_counter[k]++ % 3;
     int cat = static_cast<int>(rng.Weighted(cat_w.data(), cat_w.size()));
     if (k == kOverdue && shape == 2) cat = 2;
+    // Passed-around orders are complaints and reports (15 working days): the
+    // moves never make them overdue as well.
+    if (k == kPassed) cat = shape == 2 ? 3 : 2;
     int region = static_cast<int>(rng.Int(0, kRegions.size() - 1));
     std::string channel = kChannels[rng.Weighted(kChannelW, std::size(kChannelW))];
     std::string topic = kTopics[rng.Int(0, std::size(kTopics) - 1)];

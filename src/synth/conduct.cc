@@ -79,8 +79,15 @@ Status GenerateConduct(World& w) {
   auto write = [&](Claim c, int mode = 1) {
     const Official& o = w.officials[static_cast<size_t>(c.official)];
     if (mode == 1 && !vendor_days[o.org].insert({c.vendor, c.start}).second) {
-      c.vendor += "二店";
-      vendor_days[o.org].insert({c.vendor, c.start});
+      // Another branch of the vendor (split_invoices is one body, vendor and day).
+      static constexpr const char* kBranch[] = {"二店", "三店", "四店", "五店", "六店"};
+      std::string base = c.vendor;
+      size_t b = 0;
+      do {
+        c.vendor = base + (b < std::size(kBranch) ? std::string(kBranch[b])
+                                                  : "第" + std::to_string(b + 2) + "分店");
+        ++b;
+      } while (!vendor_days[o.org].insert({c.vendor, c.start}).second);
     }
     Row r(rout.def());
     std::string id = claim_id(c.end);
@@ -387,8 +394,14 @@ Status GenerateConduct(World& w) {
     p.car2 = static_cast<size_t>(plant.Int(0, w.cars.size() - 1));
     p.d2 = Working(day_in_window(plant));
     p.s1 = 18 * 60 + static_cast<int>(plant.Int(0, 30));
+    // Each planted trip on a car-day of its own (else two of them overlap).
+    auto taken = [&](size_t car, Days d) { return reserved_days.count({car, d}) > 0; };
+    for (int t = 0; t < 200 && (taken(p.car, p.d) || taken(p.car, p.sd)); ++t)
+      p.car = static_cast<size_t>(plant.Int(0, w.cars.size() - 1));
     reserved_days.insert({p.car, p.d});
     reserved_days.insert({p.car, p.sd});
+    for (int t = 0; t < 200 && taken(p.car2, p.d2); ++t)
+      p.car2 = static_cast<size_t>(plant.Int(0, w.cars.size() - 1));
     reserved_days.insert({p.car2, p.d2});
     plans.push_back(p);
   }

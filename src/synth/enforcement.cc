@@ -3,6 +3,7 @@
 // working days. Plants the enforcement family and a publication near miss.
 #include <algorithm>
 #include <set>
+#include <unordered_set>
 
 #include "common/calendar.h"
 #include "synth/names.h"
@@ -43,6 +44,8 @@ Status GenerateEnforcement(World& w) {
       targets.push_back(static_cast<int>(i));
     }
   }
+  std::unordered_set<std::string> official_ids;
+  for (const Official& o : w.officials) official_ids.insert(o.p.id);
   const int years = kLastYear - kFirstYear + 1;
   std::vector<std::vector<int>> plan(orgs.size() * years);
   int count = PlantCount(w, 3);
@@ -59,7 +62,21 @@ Status GenerateEnforcement(World& w) {
             break;
           }
         }
-        if (std::find(plan[oy].begin(), plan[oy].end(), kImbalance) != plan[oy].end()) continue;
+        // When every org-year has one (the plants grow with the scale, the
+        // bodies with its root), more: each another favoured target. Those
+        // with the fewest imbalances first.
+        auto imbalances = [&](size_t c) {
+          return std::count(plan[c].begin(), plan[c].end(), kImbalance);
+        };
+        if (imbalances(oy) > 0) {
+          std::vector<size_t> fewest;
+          for (size_t c = 0; c < plan.size(); ++c) {
+            if (!fewest.empty() && imbalances(c) > imbalances(fewest[0])) continue;
+            if (!fewest.empty() && imbalances(c) < imbalances(fewest[0])) fewest.clear();
+            fewest.push_back(c);
+          }
+          oy = plant.Pick(fewest);
+        }
       }
       plan[oy].push_back(k);
     }
@@ -72,7 +89,10 @@ Status GenerateEnforcement(World& w) {
     for (int year = kFirstYear; year <= kLastYear; ++year) {
       const std::vector<int>& plants = plan[oi * years + static_cast<size_t>(year - kFirstYear)];
       auto has = [&](int k) { return std::count(plants.begin(), plants.end(), k); };
-      int n = std::max(12, static_cast<int>(staff.size()) * 6);
+      // Enough cases for the planted ones (large scales plant many per org-year).
+      int n = std::max(
+          {12, static_cast<int>(staff.size()) * 6,
+           static_cast<int>(plants.size()) * 4 + static_cast<int>(has(kImbalance)) * 16 + 6});
       // 双随机: targets drawn without replacement; inspectors in balanced rounds.
       std::vector<int> order = targets;
       for (size_t i = order.size(); i > 1; --i)
@@ -100,6 +120,17 @@ Status GenerateEnforcement(World& w) {
         fav_target = order.empty() ? -1 : order.back();
         fav_inspector = staff[static_cast<size_t>(plant.Int(0, staff.size() - 1))];
         imbalance_left = imbalance_shape == 0 ? static_cast<int>(plant.Int(3, 5)) : n;
+      }
+      // More imbalances in the org-year: other favoured targets, 3–5 draws each.
+      struct Favoured {
+        int target, left;
+        std::vector<Key> keys;
+      };
+      std::vector<Favoured> favoured;
+      for (int j = 1; j < has(kImbalance) && static_cast<size_t>(j) < order.size(); ++j) {
+        favoured.push_back({order[order.size() - 1 - static_cast<size_t>(j)],
+                            static_cast<int>(plant.Int(3, 5)),
+                            {}});
       }
       std::vector<int> pending(plants.begin(), plants.end());
       for (int i = 0; i < n; ++i) {
@@ -130,7 +161,9 @@ Status GenerateEnforcement(World& w) {
         std::string shape;
         std::vector<Key> extra;
         // A planted case replaces an ordinary one now and then.
-        if (!pending.empty() && rng.Chance(0.35) && i < n - 5) {
+        if (!pending.empty() && i < n - 5 &&
+            rng.Chance(std::max(0.35, 2.0 * static_cast<double>(pending.size()) /
+                                          static_cast<double>(n - 5 - i)))) {
           int k = pending.back();
           pending.pop_back();
           int s = k == kImbalance ? 0 : shapes[k]++ % 3;
@@ -176,8 +209,11 @@ Status GenerateEnforcement(World& w) {
               a = insp;
               if (b == a) b = draw_inspector({a});
               const Relative* rel = nullptr;
+              // Not an official (a leader holding the company would be 经商办企业).
               for (const Relative& r : o.household) {
-                if (AgeAt(r.person.birth, start) >= 20 && r.person.death == kNever) rel = &r;
+                if (AgeAt(r.person.birth, start) >= 20 && r.person.death == kNever &&
+                    !official_ids.count(r.person.id))
+                  rel = &r;
               }
               int sh = rel ? s : 1;
               if (sh == 0) {
@@ -214,6 +250,11 @@ Status GenerateEnforcement(World& w) {
             default:
               break;
           }
+          // A case turned into a penalty or licence keeps an honest publication
+          // delay (1–5 working days), not the replaced inspection's 3–15: only
+          // late_publication plants are published late.
+          if (k != kLate && k != kNearLate && (kind == "处罚" || kind == "许可") && publish_wd > 5)
+            publish_wd = static_cast<int>(plant.Int(1, 5));
         }
         // The imbalance: a favoured target drawn again, or one inspector everywhere.
         bool imbalance_case = false;
@@ -227,6 +268,19 @@ Status GenerateEnforcement(World& w) {
             if (a != fav_inspector && b != fav_inspector) a = fav_inspector;
             if (b == a) b = draw_inspector({a});
             imbalance_case = true;
+          }
+        }
+        Favoured* fav = nullptr;
+        if (!favoured.empty() && !plant_kind && kind == "检查" && source == "双随机" &&
+            !(imbalance_shape == 0 && imbalance_case) && rng.Chance(0.5)) {
+          std::vector<Favoured*> open;
+          for (Favoured& f : favoured) {
+            if (f.left > 0) open.push_back(&f);
+          }
+          if (!open.empty()) {
+            fav = open[static_cast<size_t>(rng.Int(0, open.size() - 1))];
+            target = w.companies[static_cast<size_t>(fav->target)].code;
+            --fav->left;
           }
         }
         if (target.empty()) continue;
@@ -262,6 +316,10 @@ Status GenerateEnforcement(World& w) {
           }
         }
         if (imbalance_case) imbalance_keys.push_back({"enforcement", id});
+        if (fav) fav->keys.push_back({"enforcement", id});
+      }
+      for (const Favoured& f : favoured) {
+        if (f.keys.size() >= 3) w.Plant("inspection_imbalance", "target_drawn_repeatedly", f.keys);
       }
       if (imbalance_shape >= 0 && imbalance_keys.size() >= 3) {
         w.Plant("inspection_imbalance",

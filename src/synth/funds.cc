@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <unordered_set>
 
 #include "common/calendar.h"
 #include "synth/names.h"
@@ -115,28 +116,50 @@ Status GenerateFunds(World& w) {
   for (int k = 0; k < kIndustries; ++k) {
     if (by_industry[k].empty()) by_industry[k].push_back(power);
   }
+  std::unordered_set<std::string> official_ids;
+  for (const Official& o : w.officials) official_ids.insert(o.p.id);
   const int years = kLastYear - kFirstYear + 1;
   const size_t org_years = w.orgs.size() * static_cast<size_t>(years);
-  // Assign the planted kinds to org-years (benford and year-end surges get
-  // org-years of their own).
+  // Assign the planted kinds to org-years. Each kind at most once per org-year
+  // (the year's generator plants each kind once; duplicates, over-budget and
+  // no-budget plants would otherwise merge). Benford deviations and year-end
+  // surges are placed first, on org-years of their own; the other kinds prefer
+  // the remaining org-years and share the others only when these run out
+  // (large scales: the plants grow with the scale, the bodies with its root) —
+  // never a duplicate in a Benford org-year, whose honest payments are all
+  // part of the deviation.
   std::vector<std::vector<int>> plan(org_years);
   std::vector<int> exclusive(org_years, -1);
-  auto pick_org_year = [&](bool exclusive_slot, int kind) {
-    for (int tries = 0; tries < 1000; ++tries) {
-      size_t oy = static_cast<size_t>(plant.Int(0, org_years - 1));
-      const Org& o = w.orgs[oy / years];
-      if (o.officials.size() < 3) continue;
-      if (exclusive[oy] >= 0) continue;
-      if (exclusive_slot && !plan[oy].empty()) continue;
-      if (exclusive_slot) exclusive[oy] = kind;
+  std::vector<size_t> cands;
+  auto pick_org_year = [&](int kind) {
+    bool excl = kind == kBenford || kind == kYearEnd;
+    for (int tier = 0; tier < 2; ++tier) {
+      cands.clear();
+      for (size_t oy = 0; oy < org_years; ++oy) {
+        if (w.orgs[oy / years].officials.size() < 3) continue;
+        if (std::find(plan[oy].begin(), plan[oy].end(), kind) != plan[oy].end()) continue;
+        if (excl) {
+          if (tier == 0 ? !plan[oy].empty() : exclusive[oy] == kind) continue;
+        } else {
+          if (tier == 0 && exclusive[oy] >= 0) continue;
+          if (kind == kDuplicate && exclusive[oy] == kBenford) continue;
+          if (kind == kDuplicate &&
+              std::find(plan[oy].begin(), plan[oy].end(), kBenford) != plan[oy].end())
+            continue;
+        }
+        cands.push_back(oy);
+      }
+      if (cands.empty()) continue;
+      size_t oy = plant.Pick(cands);
+      if (excl && exclusive[oy] < 0) exclusive[oy] = kind;
       plan[oy].push_back(kind);
       return;
     }
   };
-  for (int kind = 0; kind < kPlantKinds; ++kind) {
-    if (kind == kRelativeCompany) continue;
+  for (int kind : {kBenford, kYearEnd, kDuplicate, kSplit, kOverBudget, kNoBudget, kDeregistered,
+                   kNewlyCreated, kOfficialAccount, kAfterDeath, kNearSplit}) {
     int n = PlantCount(w, kind == kNearSplit ? 4 : 3);
-    for (int i = 0; i < n; ++i) pick_org_year(kind == kBenford || kind == kYearEnd, kind);
+    for (int i = 0; i < n; ++i) pick_org_year(kind);
   }
   // Companies of leaders' relatives are paid by the leader's organisation.
   std::vector<std::vector<const LinkedCompany*>> rel_by_org(w.orgs.size());
@@ -188,8 +211,23 @@ Status GenerateFunds(World& w) {
         }
         return near && sum >= kApprovalThresholdFen / 2;
       };
+      // Any payment to `party` within 10 days of [from, to]: planted split
+      // payments and their near misses keep clear of each other.
+      auto busy = [&](int ci, Days from, Days to) {
+        auto it = by_payee.find(w.companies[static_cast<size_t>(ci)].code);
+        if (it == by_payee.end()) return false;
+        for (auto [d, f] : it->second) {
+          if (d > from - 10 && d < to + 10) return true;
+        }
+        return false;
+      };
       auto add = [&](Pay p) {
-        by_payee[p.party].push_back({p.day, p.fen});
+        // Never the same payee, day and amount twice by chance (duplicate_payment):
+        // a fen more.
+        std::vector<std::pair<Days, int64_t>>& paid = by_payee[p.party];
+        while (std::find(paid.begin(), paid.end(), std::make_pair(p.day, p.fen)) != paid.end())
+          ++p.fen;
+        paid.push_back({p.day, p.fen});
         pays.push_back(std::move(p));
       };
       auto new_group = [&](bool near, const char* kind, std::string shape,
@@ -235,9 +273,19 @@ Status GenerateFunds(World& w) {
             int64_t total = std::llround(static_cast<double>(kApprovalThresholdFen) *
                                          (1.02 + 0.25 * parts * plant.U()));
             Days day0 = random_day(plant, 2, 11);
+            for (int t = 0; t < 20 && busy(ci, day0, day0 + 6); ++t) {
+              ci = vendor_for(cls);
+              day0 = random_day(plant, 2, 11);
+            }
             int g = new_group(
                 false, "split_payment",
                 std::to_string(parts) + (shape == 1 ? "_parts_same_day" : "_parts_within_week"));
+            // The working days of the week from day0: every part stays within 7
+            // calendar days of the first, whatever holidays follow.
+            std::vector<Days> week;
+            for (Days d = day0; d < day0 + 7; ++d) {
+              if (IsWorkingDayDays(d)) week.push_back(d);
+            }
             int64_t left = total;
             for (int p = 0; p < parts; ++p) {
               int64_t fen =
@@ -245,8 +293,7 @@ Status GenerateFunds(World& w) {
               fen = std::min(fen, kApprovalThresholdFen - plant.Int(1, 300) * 1000);
               if (p == parts - 1 && fen < left) fen = left;  // keep every part under the threshold
               left -= fen;
-              Days day =
-                  shape == 1 ? day0 : NextWorkingDay(day0 + static_cast<Days>(plant.Int(0, 5)));
+              Days day = shape == 1 ? day0 : plant.Pick(week);
               Pay x = company_pay(ci, cls, day, fen);
               x.purpose =
                   std::string(kClasses[cls].purposes[0]) + "（第" + std::to_string(p + 1) + "笔）";
@@ -263,6 +310,10 @@ Status GenerateFunds(World& w) {
               int ci = vendor_for(3);
               int64_t total = kApprovalThresholdFen - plant.Int(100, 2000) * 100;
               Days day0 = random_day(plant, 2, 11);
+              for (int t = 0; t < 20 && busy(ci, day0, day0 + 8); ++t) {
+                ci = vendor_for(3);
+                day0 = random_day(plant, 2, 11);
+              }
               int g = new_group(true, "split_payment", "sum_just_under_threshold");
               int64_t left = total;
               Days prev = 0;
@@ -282,10 +333,15 @@ Status GenerateFunds(World& w) {
               // Two large payments to one payee, over a month apart (instalments).
               int ci = vendor_for(8);
               Days d1 = random_day(plant, 2, 6);
+              Days d2 = NextWorkingDay(d1 + static_cast<Days>(plant.Int(35, 120)));
+              for (int t = 0; t < 20 && (busy(ci, d1, d1) || busy(ci, d2, d2)); ++t) {
+                ci = vendor_for(8);
+                d1 = random_day(plant, 2, 6);
+                d2 = NextWorkingDay(d1 + static_cast<Days>(plant.Int(35, 120)));
+              }
               int g = new_group(true, "split_payment", "months_apart");
               for (int p = 0; p < 2; ++p) {
-                Pay x = company_pay(ci, 8,
-                                    NextWorkingDay(d1 + p * static_cast<Days>(plant.Int(35, 120))),
+                Pay x = company_pay(ci, 8, p == 0 ? d1 : d2,
                                     kApprovalThresholdFen - plant.Int(1000, 8000) * 100);
                 x.purpose = p == 0 ? "技术服务费（上半年）" : "技术服务费（下半年）";
                 x.group = g;
@@ -295,6 +351,10 @@ Status GenerateFunds(World& w) {
               // Same payee, same week, but different purposes and economic classes.
               int ci = by_industry[2].empty() ? power : rng.Pick(vendors[2]);
               Days d1 = random_day(plant, 2, 11);
+              for (int t = 0; t < 20 && busy(ci, d1, d1 + 4); ++t) {
+                ci = t < 10 ? rng.Pick(vendors[2]) : rng.Pick(by_industry[2]);
+                d1 = random_day(plant, 2, 11);
+              }
               int g = new_group(true, "split_payment", "different_purpose_and_class");
               Pay a = company_pay(ci, 10, d1, kApprovalThresholdFen - plant.Int(5000, 30000) * 100);
               a.purpose = "计算机采购";
@@ -409,10 +469,14 @@ Status GenerateFunds(World& w) {
               }
             } else {
               // 劳务费 paid to a person who died earlier.
+              // Not an official (planted 吃空饷 deaths are in w.deaths too): a
+              // fee to an official is payment_to_official_account as well.
               const Death* d = nullptr;
-              for (int tries = 0; tries < 50 && !d; ++tries) {
+              for (int tries = 0; tries < 200 && !d; ++tries) {
                 const Death& c = w.deaths[static_cast<size_t>(plant.Int(0, w.deaths.size() - 1))];
-                if (c.date < D(year, 10, 1) && c.date > D(year - 1, 6, 1)) d = &c;
+                if (c.date < D(year, 10, 1) && c.date > D(year - 1, 6, 1) &&
+                    !official_ids.count(c.id))
+                  d = &c;
               }
               if (!d) break;
               Pay x;
@@ -603,28 +667,43 @@ Status GenerateFunds(World& w) {
       // Duplicates: a copy of an existing company payment.
       if (has(kDuplicate)) {
         int shape = shape_ctr[kDuplicate]++ % 3;
-        for (int t = 0; t < 100; ++t) {
-          const Pay& src = pays[static_cast<size_t>(plant.Int(0, pays.size() - 1))];
+        // An honest company payment early enough that the copy stays in the year.
+        std::vector<size_t> sources;
+        for (size_t i = 0; i < pays.size(); ++i) {
+          const Pay& src = pays[i];
           if (src.cls < 0 || src.group >= 0 || src.invoice.empty() || src.party.size() != 18 ||
               src.fen >= kApprovalThresholdFen / 2 || src.party[0] != '9' ||
-              src.day > D(year, 11, 30)) {
+              src.day > D(year, shape == 2 ? 11 : 12, shape == 2 ? 10 : 1)) {
             continue;
           }
-          Pay copy = src;
+          sources.push_back(i);
+        }
+        if (!sources.empty()) {
+          // The copy's day, clear of the payee's large payments (with them it
+          // would also make a split_payment window).
+          size_t si = 0;
+          Days day = 0;
+          for (int t = 0; t < 50; ++t) {
+            si = plant.Pick(sources);
+            day = pays[si].day;
+            if (shape == 0) day = NextWorkingDay(day + static_cast<Days>(plant.Int(3, 20)));
+            if (shape == 2) day = NextWorkingDay(day + static_cast<Days>(plant.Int(1, 40)));
+            int64_t sum = pays[si].fen;
+            for (auto [d, f] : by_payee[pays[si].party]) sum += std::abs(d - day) < 10 ? f : 0;
+            if (sum < kApprovalThresholdFen * 9 / 10) break;
+          }
+          Pay copy = pays[si];
           int g = new_group(false, "duplicate_payment",
                             shape == 0   ? "same_invoice_days_later"
                             : shape == 1 ? "same_voucher_same_day"
                                          : "same_invoice_other_account");
-          if (shape == 0) copy.day = NextWorkingDay(src.day + static_cast<Days>(plant.Int(3, 20)));
+          copy.day = day;
           if (shape == 1) copy.invoice.clear();
-          if (shape == 2) {
-            copy.day = NextWorkingDay(src.day + static_cast<Days>(plant.Int(1, 40)));
-            copy.account = BankAccount(plant.Next(), "6230");
-          }
-          pays[&src - pays.data()].group = g;
+          if (shape == 2) copy.account = BankAccount(plant.Next(), "6230");
+          pays[si].group = g;
           copy.group = g;
+          by_payee[copy.party].push_back({copy.day, copy.fen});
           pays.push_back(std::move(copy));
-          break;
         }
       }
       // Without a budget line: blank, unknown, or another org's line.
@@ -632,8 +711,17 @@ Status GenerateFunds(World& w) {
         int shape = shape_ctr[kNoBudget]++ % 3 + 1;
         if (shape == 3 && all_budget_ids.empty()) shape = 2;
         int cls = 8;
-        Pay x = company_pay(vendor_for(cls), cls, random_day(plant, 2, 11),
-                            plant.Int(2000, 60000) * 100);
+        int ci = vendor_for(cls);
+        Days day = random_day(plant, 2, 11);
+        int64_t fen = plant.Int(2000, 60000) * 100;
+        // Clear of the payee's other payments (added after the honest ones,
+        // it must not make a split_payment window with them).
+        for (int t = 0; t < 40 && conflicts(w.companies[static_cast<size_t>(ci)].code, day, fen);
+             ++t) {
+          ci = t < 20 ? vendor_for(cls) : rng.Pick(by_industry[kClasses[cls].industries[t % 3]]);
+          day = random_day(plant, 2, 11);
+        }
+        Pay x = company_pay(ci, cls, day, fen);
         x.budget_mode = shape;
         x.group = new_group(false, "payment_without_budget",
                             shape == 1   ? "blank_budget_id"

@@ -120,16 +120,33 @@ Status GenerateParty(World& w) {
   const int years = kLastYear - kFirstYear + 1;
   size_t branch_years = w.orgs.size() * years;
   // Planted per branch-year: 1 below frequency, 2 no quorum, 3 copied, 4 near-miss quorum.
-  std::map<size_t, int> plan;
+  // Preferably one per branch-year; when the plants outnumber the branch-years
+  // (they grow with the scale, the bodies with its root) several kinds share
+  // one, each at most once (the no-quorum and near-miss assemblies are
+  // different meetings, and the copy is never one of them).
+  std::vector<std::vector<int>> plan(branch_years);
   for (int k = 1; k <= 4; ++k) {
     for (int j = 0; j < count; ++j) {
-      for (int t = 0; t < 100; ++t) {
+      bool placed = false;
+      for (int t = 0; t < 100 && !placed; ++t) {
         size_t by = static_cast<size_t>(plant.Int(0, branch_years - 1));
-        if (!plan.count(by)) {
-          plan[by] = k;
-          break;
+        if (plan[by].empty()) {
+          plan[by].push_back(k);
+          placed = true;
         }
       }
+      if (placed) continue;
+      std::vector<size_t> free;
+      size_t fewest = SIZE_MAX;
+      for (size_t by = 0; by < branch_years; ++by) {
+        if (std::find(plan[by].begin(), plan[by].end(), k) != plan[by].end()) continue;
+        if (plan[by].size() < fewest) {
+          fewest = plan[by].size();
+          free.clear();
+        }
+        if (plan[by].size() == fewest) free.push_back(by);
+      }
+      if (!free.empty()) plan[plant.Pick(free)].push_back(k);
     }
   }
   int shape_counter[5] = {};
@@ -149,14 +166,23 @@ Status GenerateParty(World& w) {
     int expected = std::max(5, static_cast<int>(org.officials.size() * 7 / 10) + 3);
     for (int year = kFirstYear; year <= kLastYear; ++year) {
       size_t by = oi * years + static_cast<size_t>(year - kFirstYear);
-      int p = plan.count(by) ? plan[by] : 0;
-      int shape = p ? shape_counter[p]++ % 3 : 0;
+      const std::vector<int>& plants = plan[by];
+      auto has = [&](int k) { return std::find(plants.begin(), plants.end(), k) != plants.end(); };
+      int shape[5] = {};
+      for (int k : plants) shape[k] = shape_counter[k]++ % 3;
       // Below frequency: which kind falls short, and to how many.
-      int short_kind = p == 1 ? (shape == 0 ? 0 : shape == 1 ? 1 : 3) : -1;
-      int short_to = p == 1 ? (shape == 0 ? 2 : shape == 1 ? 8 : 1) : 0;
+      int short_kind = has(1) ? (shape[1] == 0 ? 0 : shape[1] == 1 ? 1 : 3) : -1;
+      int short_to = has(1) ? (shape[1] == 0 ? 2 : shape[1] == 1 ? 8 : 1) : 0;
       std::vector<Key> short_keys;
-      int quorum_meeting = p == 2 || p == 4 ? static_cast<int>(plant.Int(0, 3)) : -1;
-      int copy_at = p == 3 ? static_cast<int>(plant.Int(2, 10)) : -1;
+      // The assemblies held this year, and which of them lacks a quorum (or just has one).
+      int assemblies = short_kind == 0 ? short_to : kKinds[0].per_year;
+      int quorum_meeting = has(2) ? static_cast<int>(plant.Int(0, assemblies - 1)) : -1;
+      int near_meeting = -1;
+      if (has(4)) {
+        near_meeting = static_cast<int>(plant.Int(0, assemblies - 1));
+        if (near_meeting == quorum_meeting) near_meeting = (near_meeting + 1) % assemblies;
+      }
+      int copy_at = has(3) ? static_cast<int>(plant.Int(2, 10)) : -1;
       int n_in_year = 0;
       for (size_t k = 0; k < std::size(kKinds); ++k) {
         int per = kKinds[k].per_year;
@@ -174,14 +200,16 @@ Status GenerateParty(World& w) {
           const char* plant_kind = nullptr;
           std::string plant_shape;
           bool near = false;
-          if (k == 0 && i == quorum_meeting && p == 2) {
-            att = shape == 0 ? expected / 2 : shape == 1 ? expected * 3 / 10 : expected / 2 - 1;
+          if (k == 0 && i == quorum_meeting) {
+            att = shape[2] == 0   ? expected / 2
+                  : shape[2] == 1 ? expected * 3 / 10
+                                  : expected / 2 - 1;
             plant_kind = "assembly_without_quorum";
-            plant_shape = shape == 0   ? "exactly_half"
-                          : shape == 1 ? "under_a_third"
-                                       : "just_under_half";
+            plant_shape = shape[2] == 0   ? "exactly_half"
+                          : shape[2] == 1 ? "under_a_third"
+                                          : "just_under_half";
           }
-          if (k == 0 && i == quorum_meeting && p == 4) {
+          if (k == 0 && i == near_meeting) {
             att = expected / 2 + 1;
             plant_kind = "assembly_without_quorum";
             plant_shape = "just_over_half";
@@ -192,10 +220,11 @@ Status GenerateParty(World& w) {
           std::string mid = std::string("HY") + (bid + 3) + num;
           std::string text = Minutes(rng, branch, day, kKinds[k].name, att, expected);
           Key copied_from{"", ""};
-          if (p == 3 && n_in_year == copy_at && !recent.empty()) {
+          if (copy_at >= 0 && n_in_year >= copy_at && !plant_kind && !recent.empty()) {
+            copy_at = -1;  // one copy
             const Written& src = recent[static_cast<size_t>(plant.Int(0, recent.size() - 1))];
             text = src.text;
-            if (shape == 1) {
+            if (shape[3] == 1) {
               // The source's date replaced by this meeting's, the rest verbatim.
               CivilDate a = CivilFromDays(src.day), b = CivilFromDays(day);
               std::string from = std::to_string(a.year) + "年" + std::to_string(a.month) + "月" +
@@ -204,16 +233,16 @@ Status GenerateParty(World& w) {
                                std::to_string(b.day) + "日";
               size_t pos = text.find(from);
               if (pos != std::string::npos) text.replace(pos, from.size(), to);
-            } else if (shape == 2) {
+            } else if (shape[3] == 2) {
               Tweak(text, text.size() / 3, "再");
               Tweak(text, text.size() / 2, "抓");
               Tweak(text, text.size() * 3 / 4, "实");
             }
             copied_from = {"branch_meetings", src.id};
             plant_kind = "copied_minutes";
-            plant_shape = shape == 0   ? "verbatim_copy"
-                          : shape == 1 ? "copy_with_date_changed"
-                                       : "copy_with_few_edits";
+            plant_shape = shape[3] == 0   ? "verbatim_copy"
+                          : shape[3] == 1 ? "copy_with_date_changed"
+                                          : "copy_with_few_edits";
           }
           Row r(out.def());
           r.Set("meeting_id", mid)
@@ -247,9 +276,9 @@ Status GenerateParty(World& w) {
       }
       if (short_kind >= 0 && !short_keys.empty()) {
         w.Plant("meetings_below_frequency",
-                shape == 0   ? "two_assemblies_a_year"
-                : shape == 1 ? "eight_committee_meetings"
-                             : "one_party_lecture",
+                shape[1] == 0   ? "two_assemblies_a_year"
+                : shape[1] == 1 ? "eight_committee_meetings"
+                                : "one_party_lecture",
                 short_keys);
       }
     }

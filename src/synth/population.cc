@@ -204,6 +204,7 @@ Status GeneratePopulation(World& w) {
       int a = AgeAt(p.birth, end);
       return a >= 25 && a <= 58;
     };
+    const size_t candidates_before = w.official_candidates.size();
     switch (role) {
       case Role::kOfficial:
         for (const Person* o : {&head, spouse}) {
@@ -249,6 +250,14 @@ Status GeneratePopulation(World& w) {
             FormatDayVaried(D(2008, 1, 1) + static_cast<Days>(rng.Int(0, 6000)), rng));
       v.Set("status", "正常");
       vehicles.Write(v);
+      // Officials' households are in memory: mark the owner there (welfare
+      // plants choose officials and their relatives without a car).
+      for (size_t i = candidates_before; i < w.official_candidates.size(); ++i) {
+        if (w.official_candidates[i].id == owner.id) w.official_candidates[i].owns_car = true;
+        for (Relative& r : w.official_households[i]) {
+          if (r.person.id == owner.id) r.person.owns_car = true;
+        }
+      }
     }
     int homes = 0;
     switch (role) {

@@ -136,8 +136,34 @@ Status GenerateProcurement(World& w) {
       t.bids.push_back({ci, 0, true, prof});
     }
   };
+  // No three ascending amounts in equal gaps or equal ratios (arithmetic_bids:
+  // gaps exact to the fen, ratios within 1 yuan), with a margin of 100 yuan.
+  auto irregular = [](std::vector<int64_t> v) {
+    std::sort(v.begin(), v.end());
+    for (size_t i = 2; i < v.size(); ++i) {
+      if (v[i - 2] >= v[i - 1] || v[i - 1] >= v[i]) continue;
+      if (std::llabs((v[i] - v[i - 1]) - (v[i - 1] - v[i - 2])) < 10000) return false;
+      double g = std::sqrt(static_cast<double>(v[i]) * static_cast<double>(v[i - 2]));
+      if (std::fabs(static_cast<double>(v[i - 1]) - g) < 10000) return false;
+    }
+    return true;
+  };
+  // Coefficient of variation with the sample standard deviation (bid_price_screen).
+  auto sample_cv = [](const std::vector<int64_t>& v) {
+    if (v.size() < 2) return 1.0;
+    double mean = 0, ss = 0;
+    for (int64_t x : v) mean += static_cast<double>(x);
+    mean /= static_cast<double>(v.size());
+    for (int64_t x : v) ss += (static_cast<double>(x) - mean) * (static_cast<double>(x) - mean);
+    return std::sqrt(ss / static_cast<double>(v.size() - 1)) / mean;
+  };
+  auto fens = [](const Tender& t) {
+    std::vector<int64_t> v;
+    for (const Bid& b : t.bids) v.push_back(b.fen);
+    return v;
+  };
   // Independent discounts; resampled until clearly competitive (no ties, no
-  // equal gaps, CV ≥ 2.5 %).
+  // equal gaps or ratios, CV ≥ 2.5 %).
   auto competitive_prices = [&](Tender& t, Rng& r) {
     for (int attempt = 0; attempt < 50; ++attempt) {
       std::vector<int64_t> v;
@@ -150,7 +176,7 @@ Status GenerateProcurement(World& w) {
       std::sort(v.begin(), v.end());
       bool bad = false;
       for (size_t i = 1; i < v.size(); ++i) bad = bad || v[i] == v[i - 1];
-      for (size_t i = 2; i < v.size(); ++i) bad = bad || v[i] - v[i - 1] == v[i - 1] - v[i - 2];
+      bad = bad || !irregular(v);
       double mean = 0, var = 0;
       for (int64_t x : v) mean += static_cast<double>(x);
       mean /= static_cast<double>(v.size());
@@ -166,6 +192,23 @@ Status GenerateProcurement(World& w) {
       if (!t.bids[i].qualified) continue;
       if (t.winner < 0 || t.bids[i].fen < t.bids[static_cast<size_t>(t.winner)].fen)
         t.winner = static_cast<int>(i);
+    }
+  };
+  // Competitive prices, then bids[who] undercuts the lowest by `by` fen;
+  // redrawn until the field is still honestly spread (CV ≥ 3 %, no ties, no
+  // regular gaps), so the plant is not also a bid_price_screen or
+  // arithmetic_bids case.
+  auto undercut = [&](Tender& t, size_t who, int64_t by, Rng& r) {
+    for (int attempt = 0; attempt < 50 && who < t.bids.size(); ++attempt) {
+      competitive_prices(t, r);
+      int64_t low = t.bids[0].fen;
+      for (const Bid& b : t.bids) low = std::min(low, b.fen);
+      t.bids[who].fen = low - by;
+      std::vector<int64_t> v = fens(t);
+      std::sort(v.begin(), v.end());
+      if (sample_cv(v) >= 0.03 && irregular(v) &&
+          std::adjacent_find(v.begin(), v.end()) == v.end())
+        return;
     }
   };
   auto base_tender = [&](Rng& r, int org, int item, int year, int64_t budget) {
@@ -332,13 +375,32 @@ Status GenerateProcurement(World& w) {
   // --- planted ---
   int count = PlantCount(w, 3);
   auto planted_tender = [&](int cat, bool open, int org = -1) {
+    const bool fixed_org = org >= 0;
     int year = static_cast<int>(plant.Int(kFirstYear, kLastYear));
     if (org < 0) org = static_cast<int>(plant.Weighted(org_w.data(), org_w.size()));
     int item = random_item(plant, cat);
     int64_t budget =
         open ? Threshold(cat) + plant.Int(1, 30) * 10000000 : random_budget(plant, cat) / 2;
     if (!open) budget = std::min(budget, Threshold(cat) / 2);
-    return base_tender(plant, org, item, year, budget);
+    Tender t = base_tender(plant, org, item, year, budget);
+    // A non-open plant of another kind must not add up, with the buyer's other
+    // non-open purchases of the item that year, to a split tender (their sum
+    // stays under 80 % of the threshold, as for honest ones). Another buyer,
+    // item or year is tried; a buyer with no room left gets an open tender.
+    for (int tries = 0;
+         !open && nonopen_sum[split_key(t)] + budget >= Threshold(cat) * 8 / 10; ++tries) {
+      if (tries == 100) {
+        open = true;
+        budget = Threshold(cat) + plant.Int(1, 30) * 10000000;
+        t = base_tender(plant, org, t.item, year, budget);
+        break;
+      }
+      if (!fixed_org) org = static_cast<int>(plant.Weighted(org_w.data(), org_w.size()));
+      t = base_tender(plant, org, random_item(plant, cat),
+                      static_cast<int>(plant.Int(kFirstYear, kLastYear)), budget);
+    }
+    if (!open) nonopen_sum[split_key(t)] += budget;
+    return t;
   };
   for (int k = 0; k < count; ++k) {
     // single bid
@@ -444,6 +506,17 @@ Status GenerateProcurement(World& w) {
         t.bids[3].fen = t.bids[1].fen;
         keys = {bid_key(t, t.bids[1]), bid_key(t, t.bids[2]), bid_key(t, t.bids[3])};
       }
+      // The other bids stay honestly spread (CV ≥ 3 %, no regular gaps), so the
+      // tender is not also a bid_price_screen or arithmetic_bids case.
+      for (int attempt = 0; attempt < 20 && t.bids.size() == 4; ++attempt) {
+        if (sample_cv(fens(t)) >= 0.03 && irregular(fens(t))) break;
+        double f = 0.07 + 0.05 * plant.U();
+        if (shape == 1) {
+          t.bids[3].fen = std::llround(static_cast<double>(t.bids[2].fen) * (1 + f) / 10000) * 10000;
+        } else {
+          t.bids[0].fen = std::llround(static_cast<double>(t.bids[1].fen) * (1 - f) / 10000) * 10000;
+        }
+      }
       award_lowest(t);
       flush(t, 0,
             std::string("identical_bids:") + (shape == 0   ? "two_losers"
@@ -457,7 +530,8 @@ Status GenerateProcurement(World& w) {
       Tender t = planted_tender(static_cast<int>(plant.Int(0, 2)), plant.Chance(0.5));
       pick_bidders(t, shape == 2 ? 5 : 4, plant, {});
       int64_t base = std::llround(static_cast<double>(t.budget) * 0.9 / 10000) * 10000;
-      int64_t step = std::max<int64_t>(100000, t.budget / 100 / 10000 * 10000);
+      // Steps of 2 % of the budget: CV ≈ 2.8 %, clear of bid_price_screen's fences.
+      int64_t step = std::max<int64_t>(100000, t.budget / 50 / 10000 * 10000);
       std::vector<Key> keys;
       for (size_t i = 0; i < t.bids.size(); ++i) {
         if (shape == 0) t.bids[i].fen = base + static_cast<int64_t>(i) * step;
@@ -484,13 +558,21 @@ Status GenerateProcurement(World& w) {
       int64_t win =
           std::llround(static_cast<double>(t.budget) * (0.93 + 0.04 * plant.U()) / 100) * 100;
       std::vector<Key> keys;
-      for (size_t i = 0; i < t.bids.size(); ++i) {
-        double f = i == 0       ? 1.0
-                   : shape == 0 ? 1.0 + 0.001 * static_cast<double>(i) + 0.002 * plant.U()
-                   : shape == 1 ? 1.012 + 0.0015 * plant.U()
-                                : 1.0 + 0.0025 * static_cast<double>(i);
-        t.bids[i].fen = std::llround(static_cast<double>(win) * f / 100) * 100;
-        keys.push_back(bid_key(t, t.bids[i]));
+      for (const Bid& b : t.bids) keys.push_back(bid_key(t, b));
+      // Tight (CV < 1 %) but never tied (identical_bids) nor in exact equal
+      // gaps or ratios (arithmetic_bids): the small steps vary by ±0.06 %.
+      for (int attempt = 0; attempt < 100; ++attempt) {
+        for (size_t i = 0; i < t.bids.size(); ++i) {
+          double f = i == 0       ? 1.0
+                     : shape == 0 ? 1.0 + 0.001 * static_cast<double>(i) + 0.002 * plant.U()
+                     : shape == 1 ? 1.012 + 0.0015 * plant.U()
+                                  : 1.0 + 0.0025 * static_cast<double>(i) +
+                                        0.0006 * (2 * plant.U() - 1);
+          t.bids[i].fen = std::llround(static_cast<double>(win) * f / 100) * 100;
+        }
+        std::vector<int64_t> v = fens(t);
+        std::sort(v.begin(), v.end());
+        if (std::adjacent_find(v.begin(), v.end()) == v.end() && irregular(v)) break;
       }
       award_lowest(t);
       flush(t, 0,
@@ -504,10 +586,12 @@ Status GenerateProcurement(World& w) {
       int shape = k % 3;
       int cat = shape == 1 ? 1 : 0;
       Tender t = planted_tender(cat, true);
-      t.budget = shape == 1 ? plant.Int(500, 900) * 1000000 : plant.Int(210, 400) * 1000000;
+      // Budgets such that even a 30 % discount leaves the award above 2.2M
+      // yuan; at most 300 days old at publication, so under a year at award.
+      t.budget = shape == 1 ? plant.Int(500, 900) * 1000000 : plant.Int(320, 600) * 1000000;
       Company c = NewCompany(
           w, plant, cat == 1 ? 0 : 1, 0,
-          t.publish - static_cast<Days>(shape == 2 ? plant.Int(240, 330) : plant.Int(30, 180)));
+          t.publish - static_cast<Days>(shape == 2 ? plant.Int(240, 300) : plant.Int(30, 180)));
       c.reserved = true;
       c.capital_fen = shape == 0 ? 10000000 : plant.Int(2, 10) * 10000000;
       c.legal_rep = plant.Pick(w.entrepreneurs);
@@ -516,10 +600,7 @@ Status GenerateProcurement(World& w) {
       int ci = AddCompany(w, plant, std::move(c), {{rep.id, rep.name, 1.0}});
       t.bids.push_back({ci, 0, true, ProfileOf(w, ci)});
       pick_bidders(t, 4, plant, {ci});
-      competitive_prices(t, plant);
-      int64_t low = t.bids[0].fen;
-      for (const Bid& b : t.bids) low = std::min(low, b.fen);
-      t.bids[0].fen = low - 100000;
+      undercut(t, 0, 100000, plant);
       award_lowest(t);
       flush(t, 0,
             std::string("new_company_large_award:") + (shape == 0   ? "months_old_tiny_capital"
@@ -535,6 +616,20 @@ Status GenerateProcurement(World& w) {
       int org = static_cast<int>(plant.Weighted(org_w.data(), org_w.size()));
       int year = static_cast<int>(plant.Int(kFirstYear, kLastYear));
       int item = random_item(plant, cat);
+      // The parts alone make the split: prefer a buyer, item and year with no
+      // other non-open purchase (else the least used one).
+      auto used = [&](int o, int it, int y) {
+        auto f = nonopen_sum.find(w.orgs[static_cast<size_t>(o)].name + "|" + kItems[it].code +
+                                  "|" + std::to_string(y));
+        return f == nonopen_sum.end() ? int64_t{0} : f->second;
+      };
+      for (int tries = 0, o = org, it = item, y = year; tries < 200 && used(org, item, year) > 0;
+           ++tries) {
+        o = static_cast<int>(plant.Weighted(org_w.data(), org_w.size()));
+        y = static_cast<int>(plant.Int(kFirstYear, kLastYear));
+        it = random_item(plant, cat);
+        if (used(o, it, y) < used(org, item, year)) org = o, item = it, year = y;
+      }
       Days day = D(year, static_cast<int>(plant.Int(2, 8)), static_cast<int>(plant.Int(1, 28)));
       std::vector<Key> keys;
       int64_t each_limit = Threshold(cat) - 100000;
@@ -606,11 +701,8 @@ Status GenerateProcurement(World& w) {
         t.bids.push_back(
             {ring[static_cast<size_t>(f)], 0, true, ProfileOf(w, ring[static_cast<size_t>(f)])});
       if (shape == 2) pick_bidders(t, firms + 1, plant, {ring.begin(), ring.end()});
-      competitive_prices(t, plant);
       // The designated winner undercuts the others.
-      int64_t low = t.bids[0].fen;
-      for (const Bid& b : t.bids) low = std::min(low, b.fen);
-      t.bids[static_cast<size_t>(r % firms)].fen = low - 200000;
+      undercut(t, static_cast<size_t>(r % firms), 200000, plant);
       award_lowest(t);
       keys.push_back({"tenders", t.id});
       flush(t, -1, "", {});
@@ -628,10 +720,7 @@ Status GenerateProcurement(World& w) {
     Tender t = planted_tender(c.industry == 0 ? 1 : 0, plant.Chance(0.5), org);
     t.bids.push_back({lc.company, 0, true, ProfileOf(w, lc.company)});
     pick_bidders(t, 4, plant, {lc.company});
-    competitive_prices(t, plant);
-    int64_t low = t.bids[0].fen;
-    for (const Bid& b : t.bids) low = std::min(low, b.fen);
-    t.bids[0].fen = low - 100000;
+    undercut(t, 0, 100000, plant);
     award_lowest(t);
     std::vector<Key> keys = {bid_key(t, t.bids[0])};
     keys.insert(keys.end(), lc.link.begin(), lc.link.end());

@@ -236,23 +236,36 @@ Status GenerateWelfare(World& w) {
                                      : "owns_three_homes",
                         proof);
   }
-  // Officials and handlers' relatives on the rolls.
-  for (int k = 0; k < count; ++k) {
-    int shape = k % 3;
-    const Official* po = nullptr;
-    for (int t = 0; t < 100 && (!po || po->leader || po->ghost_death != kNever); ++t) {
-      po = &w.officials[static_cast<size_t>(plant.Int(0, w.officials.size() - 1))];
-    }
-    const Official& o = *po;
+  // Officials and handlers' relatives on the rolls. They must not look wealthy
+  // as well (welfare_wealthy_beneficiary): no car in their name, no planted
+  // company (officials' households hold 1–2 homes and no honest company), and
+  // no inspector in the household (inspector_conflict, generated later, may
+  // give an inspector's household member a company).
+  std::unordered_set<int32_t> inspector_households;
+  for (const Official& o : w.officials) {
+    if (w.orgs[static_cast<size_t>(o.org)].enforcement) inspector_households.insert(o.p.household);
+  }
+  auto modest = [&](const Person& p) {
+    return !p.owns_car && !w.planted_company_holders.count(p.id) &&
+           !inspector_households.count(p.household);
+  };
+  for (int k = 0, made = 0; made < count && k < count * 200; ++k) {
+    int shape = made % 3;
+    const Official& o = w.officials[static_cast<size_t>(plant.Int(0, w.officials.size() - 1))];
+    if (o.leader || o.ghost_death != kNever || !modest(o.p)) continue;
     if (!planted_people.insert(o.p.id).second) continue;
+    ++made;
     Beneficiary b;
     b.p = o.p;
     b.program = shape == 1 ? kLinshi : kDibao;
     b.monthly_fen = shape == 1 ? plant.Int(800, 3000) * 100 : 1200 * 100;
     b.account = o.account;
     int region = shape == 2 ? (o.p.region + 1) % static_cast<int>(kRegions.size()) : o.p.region;
+    // A handler outside the official's household (else also welfare_related_to_handler).
     for (int t = 0;
-         t < 10 && (b.handler < 0 || b.handler == static_cast<int>(&o - w.officials.data())); ++t) {
+         t < 20 && (b.handler < 0 ||
+                    w.officials[static_cast<size_t>(b.handler)].p.household == o.p.household);
+         ++t) {
       b.handler = pick_handler(region);
     }
     if (shape == 2) b.p.region = static_cast<uint8_t>((o.p.region + 1) % kRegions.size());
@@ -264,11 +277,11 @@ Status GenerateWelfare(World& w) {
                                            "|" + FormatDay(o.start)}});
     bens.push_back(std::move(b));
   }
-  for (int k = 0, made = 0; made < count && k < 400; ++k) {
+  std::vector<int> pool;
+  for (const auto& v : handlers) pool.insert(pool.end(), v.begin(), v.end());
+  if (pool.empty()) pool = city_handlers;
+  for (int k = 0, made = 0; made < count && k < count * 400; ++k) {
     int shape = made % 3;
-    std::vector<int> pool;
-    for (const auto& v : handlers) pool.insert(pool.end(), v.begin(), v.end());
-    if (pool.empty()) pool = city_handlers;
     int hi = plant.Pick(pool);
     const Official& h = w.officials[static_cast<size_t>(hi)];
     const Relative* rel = nullptr;
@@ -277,7 +290,7 @@ Status GenerateWelfare(World& w) {
                   : shape == 1 ? r.relation == "父母" || r.relation == "其他"
                                : r.relation == "子女";
       if (want && r.person.death == kNever && !official_ids.count(r.person.id) &&
-          AgeAt(r.person.birth, start) >= 18)
+          AgeAt(r.person.birth, start) >= 18 && modest(r.person))
         rel = &r;
     }
     if (!rel || !planted_people.insert(rel->person.id).second) continue;

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include "common/status.h"
@@ -51,7 +52,8 @@ struct Person {
   Days birth = 0;
   Days death = kNever;  // natural death inside the window, or kNever
   uint8_t household_size = 1;
-  std::string relation;  // to the household head
+  bool owns_car = false;  // a private car in their name (vehicles.owner_party)
+  std::string relation;   // to the household head
 };
 
 struct Relative {
@@ -143,6 +145,9 @@ class World {
   std::vector<Death> deaths;
   std::vector<LinkedCompany> relative_companies;  // paid by the official's org (funds)
   std::vector<LinkedCompany> leader_linked;       // win the leader's org's tenders
+  // Persons who are legal rep or shareholder of a planted (reserved) company;
+  // honest companies are held by entrepreneurs only.
+  std::unordered_set<std::string> planted_company_holders;
   std::vector<Org> orgs;
   std::vector<Official> officials;
   std::vector<Company> companies;
