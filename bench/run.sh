@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Runs the benchmarks and prints their figures; `make bench` calls this.
 # The figures for docs/performance.md come from here.
+#   stage 1: import (bench/import_bench.cc), ROWS rows;
+#   stage 2: detection (bench/scan.sh): synth scale SCALE (default 100), import,
+#            full scan, and the SQL comparison with SQLite and PostgreSQL 15.
+#            SCAN=0 skips it; BENCH_DIR, when set, keeps the synthetic city there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -9,3 +13,6 @@ DIR=${BENCH_DIR:-$(mktemp -d)}
 "$BUILD/import_bench" --qingfeng "$BUILD/qingfeng" --rows "$ROWS" --dir "$DIR" \
   --benchmark_counters_tabular=true "$@"
 rm -f "$DIR"/qf-bench-payments-*.csv
+if [ "${SCAN:-1}" != 0 ]; then
+  BUILD=$BUILD BENCH_DIR=${BENCH_DIR:-} bash bench/scan.sh --scale "${SCALE:-100}"
+fi

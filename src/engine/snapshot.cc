@@ -52,13 +52,37 @@ int64_t ParseStoredPeriod(std::string_view s) {
 
 StringPool::StringPool() {
   views_.emplace_back();
-  index_.emplace(std::string_view(), 0);
+  hashes_.push_back(0);
+  slots_.assign(1024, kNoString);
+}
+
+// The slot holding `s`, or the empty slot where it belongs.
+size_t StringPool::Slot(std::string_view s, size_t hash) const {
+  const size_t mask = slots_.size() - 1;
+  const auto h32 = static_cast<uint32_t>(hash);
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    uint32_t code = slots_[i];
+    if (code == kNoString || (hashes_[code] == h32 && views_[code] == s)) return i;
+  }
+}
+
+void StringPool::Grow() {
+  std::vector<uint32_t> old(slots_.size() * 2, kNoString);
+  old.swap(slots_);
+  const size_t mask = slots_.size() - 1;
+  for (uint32_t code : old) {
+    if (code == kNoString) continue;
+    size_t i = hashes_[code] & mask;  // the low bits are all a slot needs
+    while (slots_[i] != kNoString) i = (i + 1) & mask;
+    slots_[i] = code;
+  }
 }
 
 uint32_t StringPool::Intern(std::string_view s) {
   if (s.empty()) return kNoString;
-  auto it = index_.find(s);
-  if (it != index_.end()) return it->second;
+  const size_t hash = std::hash<std::string_view>{}(s);
+  size_t slot = Slot(s, hash);
+  if (slots_[slot] != kNoString) return slots_[slot];
   // Strings are packed into 1 MiB chunks so views stay valid as the pool grows.
   constexpr size_t kChunk = size_t{1} << 20;
   if (chunks_.empty() || chunks_.back().capacity() - chunks_.back().size() < s.size()) {
@@ -69,16 +93,18 @@ uint32_t StringPool::Intern(std::string_view s) {
   size_t at = chunk.size();
   chunk.append(s);
   std::string_view stored(chunk.data() + at, s.size());
-  uint32_t code = static_cast<uint32_t>(views_.size());
+  auto code = static_cast<uint32_t>(views_.size());
   views_.push_back(stored);
-  index_.emplace(stored, code);
+  hashes_.push_back(static_cast<uint32_t>(hash));
+  slots_[slot] = code;
   bytes_ += s.size();
+  if (views_.size() * 2 > slots_.size()) Grow();
   return code;
 }
 
 uint32_t StringPool::Find(std::string_view s) const {
-  auto it = index_.find(s);
-  return it == index_.end() ? kNoString : it->second;
+  if (s.empty()) return kNoString;
+  return slots_[Slot(s, std::hash<std::string_view>{}(s))];
 }
 
 Physical PhysicalOf(ColumnType t) {
@@ -263,7 +289,7 @@ std::string Snapshot::Format(const Table& t, std::string_view column, size_t r) 
 }
 
 size_t Snapshot::memory_bytes() const {
-  size_t n = pool_.bytes() + pool_.size() * (sizeof(std::string_view) + 32);
+  size_t n = pool_.bytes() + pool_.size() * (sizeof(std::string_view) + 12);
   for (const auto& [name, t] : tables_) {
     n += t->keys_.size() * (sizeof(uint32_t) + sizeof(int64_t));
     for (const auto& c : t->columns_) {

@@ -45,9 +45,16 @@ class StringPool {
   size_t bytes() const { return bytes_; }
 
  private:
+  // Open addressing with linear probing over codes (0 = empty slot): a scan
+  // interns tens of millions of cells, and node-based maps spent most of the
+  // load time allocating and chasing pointers.
+  void Grow();
+  size_t Slot(std::string_view s, size_t hash) const;
+
   std::deque<std::string> chunks_;  // stable storage; views point into it
   std::vector<std::string_view> views_;
-  std::unordered_map<std::string_view, uint32_t> index_;
+  std::vector<uint32_t> slots_;
+  std::vector<uint32_t> hashes_;  // low 32 bits of each code's hash, to skip compares
   size_t bytes_ = 0;
 };
 
