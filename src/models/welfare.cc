@@ -51,7 +51,12 @@ std::unique_ptr<Model> WelfareAfterDeath() {
     const Column& death_date = d.col("death_date");
     // (beneficiary, programme) → payments after death
     std::map<std::pair<uint32_t, uint32_t>, std::vector<uint32_t>> hits;
+    // A bitmap over pool codes marks the dead, so the millions of payments to
+    // living people cost a bit test each instead of a hash probe.
+    std::vector<bool> dead(s.pool().size());
+    for (const auto& [code, rows] : death_by_id.groups()) dead[static_cast<size_t>(code)] = true;
     for (size_t r = 0; r < w.size(); ++r) {
+      if (!dead[ben.codes[r]]) continue;
       const auto& drows = death_by_id.rows(ben.codes[r]);
       if (drows.empty()) continue;
       int64_t died = death_date.ints[drows[0]];
