@@ -76,7 +76,7 @@ std::vector<ParamDef> LimitParams() {
 // Events of every complaint, sorted by time, and the action codes.
 class Trails {
  public:
-  explicit Trails(const Snapshot& s) : s_(s), c_(s.at("complaints")), e_(s.at("complaint_events")) {
+  explicit Trails(const Snapshot& s) : c_(s.at("complaints")), e_(s.at("complaint_events")) {
     const Column& cid = e_.col("complaint_id");
     const Column& at = e_.col("at");
     sorted_.resize(e_.size());
@@ -128,7 +128,6 @@ class Trails {
   uint32_t transfer, returned, extend, close, visit, redo, urge;
 
  private:
-  const Snapshot& s_;
   const Table& c_;
   const Table& e_;
   std::vector<uint32_t> sorted_;
