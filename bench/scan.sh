@@ -11,8 +11,11 @@
 #    PostgreSQL variants in bench/sql/pg/) run in SQLite on the store's views
 #    and in a throw-away PostgreSQL 15 cluster loaded with the same current
 #    rows, against the engine's `qingfeng scan --model ID`. Each is run --runs
-#    times (default 3) and the best time is reported; the three systems' counts
-#    of findings and of flagged records are compared record by record.
+#    times (default 3); the best time is reported with the spread (min–max)
+#    of the runs, as the machine may be shared. The engine's time is the
+#    model's own seconds on the loaded snapshot (load excluded; the end-to-end
+#    process time is reported beside it). The three systems' counts of
+#    findings and of flagged records are compared record by record.
 #
 # Environment: BUILD (default build) holds qingfeng; BENCH_DIR (default a
 # temporary folder, removed at the end) holds the city, the store and the
@@ -34,7 +37,7 @@ while [ $# -gt 0 ]; do
     --runs=*) RUNS=${1#*=}; shift ;;
     --no-sql) SQL=0; shift ;;
     --keep) KEEP=1; shift ;;
-    -h|--help) sed -n '2,24p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "scan.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -156,7 +159,7 @@ mkdir -p "$WORK"
 STAMP="scale=$SCALE seed=$SEED"
 if [ -f "$CITY/.bench-synth" ] && [ "$(cat "$CITY/.bench-synth")" = "$STAMP" ]; then
   say "reusing the city in $CITY"
-  echo "City: reused $CITY ($(du -sh "$CITY" | cut -f1))." >>"$REPORT"
+  echo "City: reused $CITY ($(du -sh "$CITY/" | cut -f1))." >>"$REPORT"
 else
   rm -rf "$CITY"
   say "synthesising the city (scale $SCALE) into $CITY"
@@ -227,9 +230,12 @@ print("| **sum of model seconds** | | %.2f | |" % sum(v.get("seconds", 0) for v 
 # 4. The engine, one model at a time (best of RUNS): the model's own seconds,
 #    and the whole `qingfeng scan --model ID` process (open the store, load the
 #    snapshot the model needs, run, write its leads).
-declare -A ENG_MODEL ENG_WALL ENG_LOAD ENG_FINDINGS ENG_STATUS
+# "min–max" of the numbers given (the spread of the runs; the machine is shared).
+spread() { echo "$@" | tr ' ' '\n' | awk 'NF { if (lo == "" || $1 < lo) lo = $1; if (hi == "" || $1 > hi) hi = $1 }
+  END { if (lo == "") print "NA"; else printf "%.3f–%.3f", lo, hi }'; }
+declare -A ENG_MODEL ENG_WALL ENG_LOAD ENG_FINDINGS ENG_STATUS ENG_RANGE
 for m in "${MODELS[@]}"; do
-  best_m="" best_w="" load=""
+  best_m="" best_w="" load="" all_m=""
   ENG_STATUS[$m]=ok
   for ((i = 1; i <= RUNS; i++)); do
     say "engine $m run $i"
@@ -239,6 +245,7 @@ for m in "${MODELS[@]}"; do
     fi
     s=$(last_stats | python3 -c "import json,sys; v=json.load(sys.stdin)['$m']; print(v['seconds'], v['findings'])")
     w=$(field "$WORK/m.one" 1)
+    all_m+=" ${s% *}"
     if [ -z "$best_m" ] || awk -v a="${s% *}" -v b="$best_m" 'BEGIN { exit !(a < b) }'; then best_m=${s% *}; fi
     if [ -z "$best_w" ] || awk -v a="$w" -v b="$best_w" 'BEGIN { exit !(a < b) }'; then
       best_w=$w
@@ -248,6 +255,7 @@ for m in "${MODELS[@]}"; do
   done
   [ -z "$best_m" ] || best_m=$(awk -v a="$best_m" 'BEGIN { printf "%.4f", a }')
   ENG_MODEL[$m]=${best_m:-NA} ENG_WALL[$m]=${best_w:-NA} ENG_LOAD[$m]=${load:-NA}
+  ENG_RANGE[$m]=$(spread $all_m)
   # The records behind the model's active leads (for the record-by-record check).
   mkdir -p "$WORK"
   sqlite3 "$DB" "SELECT DISTINCT e.key FROM leads l JOIN lead_evidence e ON e.lead_id = l.id
@@ -269,7 +277,7 @@ records_sql() {
   query_body "$1"
   echo ") AS q;"
 }
-declare -A SQLITE_T SQLITE_COUNT PG_T PG_COUNT
+declare -A SQLITE_T SQLITE_COUNT SQLITE_RANGE PG_T PG_COUNT PG_RANGE
 for m in "${MODELS[@]}"; do
   say "SQLite $m (x$RUNS)"
   {
@@ -278,6 +286,7 @@ for m in "${MODELS[@]}"; do
     for ((i = 1; i <= RUNS; i++)); do timed_sql "bench/sql/$m.sql"; done
   } | sqlite3 "$DB" >"$WORK/sqlite.out" 2>&1 || { cat "$WORK/sqlite.out" >&2; exit 1; }
   SQLITE_T[$m]=$(awk '/^Run Time:/ { t = $4; if (best == "" || t < best) best = t } END { print best }' "$WORK/sqlite.out")
+  SQLITE_RANGE[$m]=$(spread $(awk '/^Run Time:/ { print $4 }' "$WORK/sqlite.out"))
   SQLITE_COUNT[$m]=$(grep -v '^Run Time' "$WORK/sqlite.out" | head -1 || true)
   records_sql "bench/sql/$m.sql" | sqlite3 "$DB" | LC_ALL=C sort >"$WORK/$m.sqlite"
 done
@@ -374,6 +383,7 @@ for m in "${MODELS[@]}"; do
     PG_CFG_T[$m,$k]=$t
     if [ -z "${PG_T[$m]:-}" ] || awk -v a="$t" -v b="${PG_T[$m]}" 'BEGIN { exit !(a < b) }'; then
       PG_T[$m]=$t PG_BEST_CFG[$m]=$k
+      PG_RANGE[$m]=$(spread $(awk '/^Time:/ { print $2 / 1000 }' "$WORK/pg.out"))
     fi
     PG_COUNT[$m]=$(grep -v '^Time:' "$WORK/pg.out" | head -1 || true)
   done
@@ -396,12 +406,15 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 > 0 && a != "NA") { r = a /
   echo "Engine = the model's own seconds on the loaded snapshot (\`scan --model\`); end to end = the whole"
   echo "\`qingfeng scan --model ID\` process (open the store, load the columns the model reads, run, write leads)."
   echo
-  echo "PostgreSQL s = the best of three settings (below)."
+  echo "PostgreSQL s = the best of three settings (below). Each time is the best of $RUNS runs;"
+  echo "the spread of the runs follows it (min–max; for PostgreSQL, of the best setting). The"
+  echo "PG / engine ratio is best against best; the worst case divides PG's best by the engine's worst run."
   echo
-  echo "| rule | engine model s | engine end to end s (load) | SQLite s | PostgreSQL s | PG / engine | SQLite / engine | PG / engine end to end |"
-  echo "|---|---|---|---|---|---|---|---|"
+  echo "| rule | engine model s (spread) | engine end to end s (load) | SQLite s (spread) | PostgreSQL s (spread) | PG / engine | PG best / engine worst | SQLite / engine | PG / engine end to end |"
+  echo "|---|---|---|---|---|---|---|---|---|"
   for m in "${MODELS[@]}"; do
-    echo "| $m | ${ENG_MODEL[$m]} | ${ENG_WALL[$m]} (${ENG_LOAD[$m]}) | ${SQLITE_T[$m]} | ${PG_T[$m]} | $(ratio "${PG_T[$m]}" "${ENG_MODEL[$m]}") | $(ratio "${SQLITE_T[$m]}" "${ENG_MODEL[$m]}") | $(ratio "${PG_T[$m]}" "${ENG_WALL[$m]}") |"
+    worst=${ENG_RANGE[$m]#*–}
+    echo "| $m | ${ENG_MODEL[$m]} (${ENG_RANGE[$m]}) | ${ENG_WALL[$m]} (${ENG_LOAD[$m]}) | ${SQLITE_T[$m]} (${SQLITE_RANGE[$m]}) | ${PG_T[$m]} (${PG_RANGE[$m]}) | $(ratio "${PG_T[$m]}" "${ENG_MODEL[$m]}") | $(ratio "${PG_T[$m]}" "$worst") | $(ratio "${SQLITE_T[$m]}" "${ENG_MODEL[$m]}") | $(ratio "${PG_T[$m]}" "${ENG_WALL[$m]}") |"
   done
   echo
   echo "PostgreSQL seconds by setting:"

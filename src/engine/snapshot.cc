@@ -1,5 +1,7 @@
 #include "engine/snapshot.h"
 
+#include <algorithm>
+#include <bit>
 #include <cstdio>
 #include <cstdlib>
 
@@ -312,6 +314,46 @@ const std::vector<uint32_t>& RowIndex::rows(int64_t code) const {
   static const std::vector<uint32_t> kEmpty;
   auto it = map_.find(code);
   return it == map_.end() ? kEmpty : it->second;
+}
+
+CodeTable::CodeTable(size_t expected) {
+  size_t slots = 16;
+  while (slots < expected * 2) slots *= 2;  // load ≤ 1/2 keeps probe runs short
+  Rehash(slots);
+}
+
+void CodeTable::Rehash(size_t slots) {
+  std::vector<uint64_t> old(slots, 0);
+  old.swap(slots_);
+  mask_ = slots - 1;
+  slot_shift_ = 64 - std::countr_zero(slots);
+  // 8 filter bits per slot (≥ 16 per key), at least one 512-bit block.
+  const size_t bits = std::max<size_t>(512, slots * 8);
+  filter_shift_ = 64 - std::countr_zero(bits);
+  filter_.assign(bits / 64, 0);
+  for (uint64_t slot : old) {
+    if (slot == 0) continue;
+    const uint64_t h = Hash(static_cast<uint32_t>(slot >> 32));
+    size_t i = h >> slot_shift_;
+    while (slots_[i] != 0) i = (i + 1) & mask_;
+    slots_[i] = slot;
+    const uint64_t bit = h >> filter_shift_;
+    filter_[bit >> 6] |= uint64_t{1} << (bit & 63);
+  }
+}
+
+void CodeTable::Insert(uint32_t key, uint32_t value) {
+  if (key == kNoString) return;
+  if ((size_ + 1) * 2 > slots_.size()) Rehash(slots_.size() * 2);
+  const uint64_t h = Hash(key);
+  size_t i = h >> slot_shift_;
+  for (; slots_[i] != 0; i = (i + 1) & mask_) {
+    if (static_cast<uint32_t>(slots_[i] >> 32) == key) return;
+  }
+  slots_[i] = (uint64_t{key} << 32) | value;
+  const uint64_t bit = h >> filter_shift_;
+  filter_[bit >> 6] |= uint64_t{1} << (bit & 63);
+  ++size_;
 }
 
 }  // namespace qf::engine

@@ -165,6 +165,47 @@ class RowIndex {
   std::unordered_map<int64_t, std::vector<uint32_t>> map_;
 };
 
+// A map from pool codes (or other nonzero 32-bit keys) to 32-bit values in
+// one flat open-addressing table, with a bit filter in front of it: the cheap
+// probe for a join of millions of rows against a small table (the dead, the
+// tenders found, the persons named). A node-based hash map costs a pointer
+// chase per probe; here a miss is usually one bit test in a filter small
+// enough for the L2 cache (16 bits per key, so ~6% of misses reach the
+// table). Not thread-safe while inserting; probes may run in parallel.
+class CodeTable {
+ public:
+  static constexpr uint32_t kAbsent = std::numeric_limits<uint32_t>::max();
+  explicit CodeTable(size_t expected = 0);
+  // Keeps the first value inserted for a key; key 0 (kNoString) is ignored.
+  void Insert(uint32_t key, uint32_t value);
+  // The value of `key`, or kAbsent.
+  uint32_t Find(uint32_t key) const {
+    const uint64_t h = Hash(key);
+    const uint64_t bit = h >> filter_shift_;
+    if (((filter_[bit >> 6] >> (bit & 63)) & 1) == 0) return kAbsent;
+    for (size_t i = h >> slot_shift_;; i = (i + 1) & mask_) {
+      uint64_t slot = slots_[i];
+      if (slot == 0) return kAbsent;
+      if (static_cast<uint32_t>(slot >> 32) == key) return static_cast<uint32_t>(slot);
+    }
+  }
+  bool contains(uint32_t key) const { return Find(key) != kAbsent; }
+  size_t size() const { return size_; }
+
+ private:
+  // Fibonacci hashing: codes are dense small integers, and the high bits of
+  // the product spread them over the table and the filter.
+  static uint64_t Hash(uint32_t key) { return uint64_t{key} * 0x9E3779B97F4A7C15ull; }
+  void Rehash(size_t slots);
+
+  std::vector<uint64_t> slots_;   // key << 32 | value; 0 = empty (key 0 is never stored)
+  std::vector<uint64_t> filter_;  // bit (hash >> filter_shift_) set for every key inserted
+  size_t mask_ = 0;
+  int slot_shift_ = 63;
+  int filter_shift_ = 63;
+  size_t size_ = 0;
+};
+
 // Day number ↔ text helpers for models.
 std::string DayText(int64_t day);             // "2024-03-08"
 std::string DateTimeText(int64_t local_sec);  // "2024-03-08 09:30:00"

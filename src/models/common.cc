@@ -1,5 +1,9 @@
 #include "models/common.h"
 
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -9,6 +13,7 @@
 
 namespace qf::models {
 
+using engine::CodeTable;
 using engine::Input;
 using engine::kNoString;
 using engine::kNull;
@@ -333,14 +338,25 @@ std::unordered_map<uint32_t, uint32_t> PersonRowsOf(const Snapshot& snap,
                                                     const std::vector<uint32_t>& ids) {
   std::unordered_map<uint32_t, uint32_t> out;
   if (ids.empty()) return out;
-  std::vector<uint32_t> want(ids);
-  std::sort(want.begin(), want.end());
+  // The few wanted IDs in a flat table, probed once per registered person on
+  // every core; the matches are put back in row order.
+  CodeTable want(ids.size());
+  for (uint32_t id : ids) want.Insert(id, 0);
   const auto& id = snap.at("persons").col("id_number").codes;
-  for (size_t r = 0; r < id.size(); ++r) {
-    if (id[r] != kNoString && std::binary_search(want.begin(), want.end(), id[r])) {
-      out.emplace(id[r], static_cast<uint32_t>(r));
-    }
-  }
+  tbb::enumerable_thread_specific<std::vector<std::pair<uint32_t, uint32_t>>> found;
+  tbb::parallel_for(tbb::blocked_range<size_t>(0, id.size(), 1 << 16),
+                    [&](const tbb::blocked_range<size_t>& range) {
+                      auto& local = found.local();
+                      for (size_t r = range.begin(); r < range.end(); ++r) {
+                        if (want.contains(id[r])) {
+                          local.emplace_back(static_cast<uint32_t>(r), id[r]);
+                        }
+                      }
+                    });
+  std::vector<std::pair<uint32_t, uint32_t>> rows;  // (row, id)
+  for (const auto& local : found) rows.insert(rows.end(), local.begin(), local.end());
+  std::sort(rows.begin(), rows.end());  // the first row of an ID wins, as in one pass
+  for (const auto& [r, code] : rows) out.emplace(code, r);
   return out;
 }
 

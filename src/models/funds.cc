@@ -7,10 +7,15 @@
 // The payments table is the largest input (3.4M rows at scale 100), so every
 // model here is one or two linear passes plus sorts of row numbers; groups are
 // walked with two pointers, never compared pairwise.
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+#include <tbb/parallel_invoke.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <memory>
 #include <numeric>
 #include <tuple>
 #include <unordered_map>
@@ -183,11 +188,17 @@ const ParamDef kPersonnelParam = {"personnel_class_prefixes", "301,303",
 // Organisation key (normalised name) per payments row, computed once.
 std::vector<uint32_t> OrgKeys(const std::vector<uint32_t>& codes, OrgNames* names) {
   std::vector<uint32_t> out(codes.size());
-  std::unordered_map<uint32_t, uint32_t> cache;
+  // Few distinct org names among millions of payments: a flat table that
+  // stays in the L1 cache answers nearly every row.
+  CodeTable cache(256);
   for (size_t r = 0; r < codes.size(); ++r) {
-    auto it = cache.find(codes[r]);
-    if (it == cache.end()) it = cache.emplace(codes[r], names->Key(codes[r])).first;
-    out[r] = it->second;
+    if (codes[r] == kNoString) continue;  // out[r] = 0, as OrgNames gives an empty name
+    uint32_t key = cache.Find(codes[r]);
+    if (key == CodeTable::kAbsent) {
+      key = names->Key(codes[r]);
+      cache.Insert(codes[r], key);
+    }
+    out[r] = key;
   }
   return out;
 }
@@ -259,6 +270,80 @@ struct DisjointSets {
   std::vector<uint32_t> parent;
 };
 
+// A row's place in BucketSorted: a key of two words, then an order among
+// equal keys (high 32 bits) and the row (low 32 bits).
+struct KeyedRow {
+  uint64_t key_hi;
+  uint64_t key_lo;
+  uint64_t order;
+  uint32_t row() const { return static_cast<uint32_t>(order); }
+  bool SameKey(const KeyedRow& o) const { return key_hi == o.key_hi && key_lo == o.key_lo; }
+  bool operator<(const KeyedRow& o) const {
+    if (key_hi != o.key_hi) return key_hi < o.key_hi;
+    return key_lo != o.key_lo ? key_lo < o.key_lo : order < o.order;
+  }
+};
+
+uint64_t Mix64(uint64_t x) {  // the splitmix64 finaliser
+  x ^= x >> 30;
+  x *= 0xBF58476D1CE4E5B9ull;
+  x ^= x >> 27;
+  x *= 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+
+// Groups rows of equal key without sorting them all: `make(r, &e)` gives row
+// r's entry (false: skip the row); entries are scattered into 1024 buckets by
+// a hash of the key, and each bucket — a few thousand entries, which fit in
+// the cache — is sorted by (key, order) on its own, on every core.
+// `visit(begin, end)` then sees each bucket, equal keys adjacent; it runs on
+// several threads at once. A sort of millions of rows spent most of the time
+// of duplicate_payment.
+template <typename Make, typename Visit>
+void BucketSorted(size_t n, const Make& make, const Visit& visit) {
+  constexpr int kBits = 10;
+  constexpr size_t kBuckets = size_t{1} << kBits;
+  const size_t chunks = std::max<size_t>(1, std::min<size_t>(64, n / 65536));
+  auto chunk_begin = [&](size_t c) { return n * c / chunks; };
+  auto bucket_of = [](const KeyedRow& e) {
+    return static_cast<size_t>(Mix64(e.key_hi ^ Mix64(e.key_lo)) >> (64 - kBits));
+  };
+  // Count per chunk and bucket, then scatter each chunk to its own slots.
+  std::vector<uint32_t> count(chunks * kBuckets, 0);
+  tbb::parallel_for(size_t{0}, chunks, [&](size_t c) {
+    uint32_t* cnt = count.data() + c * kBuckets;
+    KeyedRow e;
+    for (size_t r = chunk_begin(c); r < chunk_begin(c + 1); ++r) {
+      if (make(r, &e)) ++cnt[bucket_of(e)];
+    }
+  });
+  std::vector<size_t> start(chunks * kBuckets), bucket_start(kBuckets + 1, 0);
+  size_t at = 0;
+  for (size_t b = 0; b < kBuckets; ++b) {
+    bucket_start[b] = at;
+    for (size_t c = 0; c < chunks; ++c) {
+      start[c * kBuckets + b] = at;
+      at += count[c * kBuckets + b];
+    }
+  }
+  bucket_start[kBuckets] = at;
+  // Not value-initialised: every slot is written by the scatter below.
+  std::unique_ptr<KeyedRow[]> entries(new KeyedRow[at]);
+  tbb::parallel_for(size_t{0}, chunks, [&](size_t c) {
+    size_t* next = start.data() + c * kBuckets;
+    KeyedRow e;
+    for (size_t r = chunk_begin(c); r < chunk_begin(c + 1); ++r) {
+      if (make(r, &e)) entries[next[bucket_of(e)]++] = e;
+    }
+  });
+  tbb::parallel_for(size_t{0}, kBuckets, [&](size_t b) {
+    KeyedRow* begin = entries.get() + bucket_start[b];
+    KeyedRow* end = entries.get() + bucket_start[b + 1];
+    std::sort(begin, end);
+    visit(begin, end);
+  });
+}
+
 // 重复支付: one invoice paid twice, or the same org paying the same payee the
 // same amount on the same day on two vouchers. Linked payments form one finding.
 std::unique_ptr<Model> DuplicatePayment() {
@@ -283,51 +368,78 @@ std::unique_ptr<Model> DuplicatePayment() {
     const size_t n = p.t.size();
     OrgNames names(s);
     std::vector<uint32_t> org = OrgKeys(p.org, &names);
-    DisjointSets sets(n);
     std::vector<uint8_t> by_invoice(n, 0), by_day(n, 0);
+    // The two rules run side by side, each collecting the pairs of payments
+    // it links; the pairs are joined afterwards (a set's root is its smallest
+    // row whatever the order of the unions, so the findings do not change).
+    std::vector<std::pair<uint32_t, uint32_t>> invoice_pairs, day_pairs;
 
-    // The same invoice number on two vouchers. Sorting packed (invoice, row)
-    // words keeps the 3.4M-row sort cache-friendly.
-    {
-      std::vector<uint64_t> keyed;
-      for (uint32_t r = 0; r < n; ++r) {
-        if (p.invoice[r] != kNoString) keyed.push_back((uint64_t{p.invoice[r]} << 32) | r);
+    // The same invoice number on two vouchers. Invoice numbers are pool
+    // codes, nearly all seen once: a bitmap over the pool finds the few seen
+    // twice in one pass (codes are interned in row order, so the bitmap is
+    // read almost sequentially), and only their payments are sorted.
+    auto same_invoice = [&] {
+      std::vector<uint64_t> seen((s.pool().size() + 63) / 64, 0);
+      CodeTable repeated;
+      for (size_t r = 0; r < n; ++r) {
+        const uint32_t c = p.invoice[r];
+        if (c == kNoString) continue;
+        uint64_t& word = seen[c >> 6];
+        const uint64_t bit = uint64_t{1} << (c & 63);
+        if (word & bit) repeated.Insert(c, 0);
+        word |= bit;
+      }
+      std::vector<uint64_t> keyed;  // (invoice, row) of the repeated invoices
+      for (size_t r = 0; r < n; ++r) {
+        if (repeated.contains(p.invoice[r])) keyed.push_back((uint64_t{p.invoice[r]} << 32) | r);
       }
       std::sort(keyed.begin(), keyed.end());
       for (size_t i = 1; i < keyed.size(); ++i) {
         if ((keyed[i] >> 32) != (keyed[i - 1] >> 32)) continue;
         auto a = static_cast<uint32_t>(keyed[i - 1]), b = static_cast<uint32_t>(keyed[i]);
-        sets.Union(a, b);
+        invoice_pairs.emplace_back(a, b);
         by_invoice[a] = by_invoice[b] = 1;
       }
-    }
+    };
 
-    // The same org, payee and amount on the same day (or within max_gap days).
-    {
-      struct Item {
-        uint64_t who;  // org key, payee
-        int64_t amount;
-        int64_t day;
-        uint32_t row;
+    // The same org, payee and amount on the same day (or within max_gap
+    // days): entries keyed by (org, payee, amount), ordered by day.
+    auto same_day = [&] {
+      auto eligible = [&](size_t r) {
+        return p.amount[r] != kNull && p.amount[r] > 0 && p.day[r] != kNull;
       };
-      std::vector<Item> items;
-      items.reserve(n);
-      for (uint32_t r = 0; r < n; ++r) {
-        if (p.amount[r] == kNull || p.amount[r] <= 0 || p.day[r] == kNull) continue;
-        items.push_back({(uint64_t{org[r]} << 32) | p.Payee(r), p.amount[r], p.day[r], r});
-      }
-      std::sort(items.begin(), items.end(), [](const Item& a, const Item& b) {
-        return std::tie(a.who, a.amount, a.day, a.row) < std::tie(b.who, b.amount, b.day, b.row);
-      });
-      for (size_t i = 1; i < items.size(); ++i) {
-        const Item& a = items[i - 1];
-        const Item& b = items[i];
-        if (a.who == b.who && a.amount == b.amount && b.day - a.day <= max_gap) {
-          sets.Union(a.row, b.row);
-          by_day[a.row] = by_day[b.row] = 1;
-        }
-      }
-    }
+      // Day numbers of stored dates (years 0000–9999) are within ±2^22, so
+      // a day shifted by 2^31 fits the order's 32 bits.
+      constexpr int64_t kDayShift = int64_t{1} << 31;
+      tbb::enumerable_thread_specific<std::vector<std::pair<uint32_t, uint32_t>>> pairs;
+      BucketSorted(
+          n,
+          [&](size_t r, KeyedRow* e) {
+            if (!eligible(r)) return false;
+            *e = {(uint64_t{org[r]} << 32) | p.Payee(r), static_cast<uint64_t>(p.amount[r]),
+                  (static_cast<uint64_t>(p.day[r] + kDayShift) << 32) | r};
+            return true;
+          },
+          [&](auto begin, auto end) {
+            auto& local = pairs.local();
+            for (auto it = begin; it != end && it + 1 != end; ++it) {
+              if (!it[0].SameKey(it[1])) continue;
+              if (static_cast<int64_t>(it[1].order >> 32) -
+                      static_cast<int64_t>(it[0].order >> 32) >
+                  max_gap) {
+                continue;
+              }
+              const uint32_t a = it[0].row(), b = it[1].row();
+              local.emplace_back(a, b);
+              by_day[a] = by_day[b] = 1;
+            }
+          });
+      for (const auto& local : pairs) day_pairs.insert(day_pairs.end(), local.begin(), local.end());
+    };
+    tbb::parallel_invoke(same_invoice, same_day);
+    DisjointSets sets(n);
+    for (const auto& [a, b] : invoice_pairs) sets.Union(a, b);
+    for (const auto& [a, b] : day_pairs) sets.Union(a, b);
 
     std::unordered_map<uint32_t, std::vector<uint32_t>> groups;
     for (uint32_t r = 0; r < n; ++r) {

@@ -3,10 +3,16 @@
 // signs among bidders (shared attributes, identical or patterned prices, price
 // screens, bid rotation), new shell-like winners, split purchases, inflated
 // contracts, and winners tied to the buyer's leaders.
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+#include <tbb/parallel_sort.h>
+
 #include <algorithm>
-#include <cctype>
+#include <array>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <functional>
 #include <map>
 #include <numeric>
@@ -247,36 +253,160 @@ std::unique_ptr<Model> ShortBiddingPeriod() {
 // bidders_share_attribute — two bidders of one tender with the same IP, MAC,
 // machine code, phone, contact, project manager or deposit account.
 
+// How a column's values are brought to the form in which they are compared:
+// MAC addresses and machine codes are written with varying separators and
+// case, phone and account numbers with varying separators, the others with
+// stray spaces.
+enum class AttrForm { kAlnumUpper, kAlnum, kNoSpaces };
+
 struct SharedAttr {
   const char* column;
   const char* zh;
+  AttrForm form;
 };
-const SharedAttr kSharedAttrs[] = {
-    {"ip_address", "投标IP地址"},         {"mac_address", "MAC地址"},
-    {"machine_code", "文件制作机器码"},   {"contact_phone", "联系电话"},
-    {"contact_person", "联系人"},         {"project_manager_id_number", "项目经理"},
-    {"deposit_account", "保证金转出账户"}};
+const SharedAttr kSharedAttrs[] = {{"ip_address", "投标IP地址", AttrForm::kNoSpaces},
+                                   {"mac_address", "MAC地址", AttrForm::kAlnumUpper},
+                                   {"machine_code", "文件制作机器码", AttrForm::kAlnumUpper},
+                                   {"contact_phone", "联系电话", AttrForm::kAlnum},
+                                   {"contact_person", "联系人", AttrForm::kNoSpaces},
+                                   {"project_manager_id_number", "项目经理", AttrForm::kNoSpaces},
+                                   {"deposit_account", "保证金转出账户", AttrForm::kAlnum}};
 
-// The comparable form of an attribute: MAC addresses and account/phone
-// numbers are written with varying separators and case.
-std::string NormalizeAttr(std::string_view column, std::string_view v) {
-  std::string out;
-  if (column == "mac_address" || column == "machine_code") {
-    for (char c : v) {
-      if (std::isalnum(static_cast<unsigned char>(c))) {
-        out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      }
-    }
-  } else if (column == "contact_phone" || column == "deposit_account") {
-    for (char c : v) {
-      if (std::isalnum(static_cast<unsigned char>(c))) out += c;
-    }
-  } else {
-    for (char c : v) {
-      if (c != ' ') out += c;
+// What each byte becomes in a form's comparable text: itself, another byte
+// (upper case), or -1 when dropped. ASCII only, as <cctype> classifies in the
+// "C" locale the program runs in.
+struct FormMap {
+  std::array<std::array<int16_t, 256>, 3> to{};
+  constexpr FormMap() {
+    for (int c = 0; c < 256; ++c) {
+      const bool digit = c >= '0' && c <= '9', upper = c >= 'A' && c <= 'Z',
+                 lower = c >= 'a' && c <= 'z';
+      const int alnum = digit || upper || lower ? c : -1;
+      to[static_cast<int>(AttrForm::kAlnumUpper)][c] = static_cast<int16_t>(lower ? c - 32 : alnum);
+      to[static_cast<int>(AttrForm::kAlnum)][c] = static_cast<int16_t>(alnum);
+      to[static_cast<int>(AttrForm::kNoSpaces)][c] = static_cast<int16_t>(c == ' ' ? -1 : c);
     }
   }
-  return out;
+};
+constexpr FormMap kFormMap;
+
+// The comparable form of `v`: `v` itself when it is already in that form
+// (most stored values), else written into `buf` (whose capacity is reused).
+std::string_view Comparable(AttrForm form, std::string_view v, std::string* buf) {
+  // A branch-free test first: the compiler vectorises it.
+  bool same = true;
+  switch (form) {
+    case AttrForm::kAlnumUpper:
+      for (char c : v) same &= (c >= '0' && c <= '9') | (c >= 'A' && c <= 'Z');
+      break;
+    case AttrForm::kAlnum:
+      for (char c : v)
+        same &= (c >= '0' && c <= '9') | (c >= 'A' && c <= 'Z') | (c >= 'a' && c <= 'z');
+      break;
+    case AttrForm::kNoSpaces:
+      same = v.find(' ') == std::string_view::npos;
+      break;
+  }
+  if (same) return v;
+  const auto& to = kFormMap.to[static_cast<int>(form)];
+  buf->resize(v.size());
+  char* o = buf->data();
+  for (size_t i = 0; i < v.size(); ++i) {
+    int16_t m = to[static_cast<unsigned char>(v[i])];
+    if (m >= 0) *o++ = static_cast<char>(m);
+  }
+  buf->resize(static_cast<size_t>(o - buf->data()));
+  return *buf;
+}
+
+// A hash of a short text, inline and a word at a time (values are 6–20 bytes;
+// equal hashes are compared exactly, so quality only affects speed).
+uint64_t HashText(std::string_view v) {
+  uint64_t h = v.size() * 0x9E3779B97F4A7C15ull;
+  const char* p = v.data();
+  size_t n = v.size();
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+    h ^= h >> 31;
+  }
+  if (n > 0) {
+    uint64_t w = 0;
+    std::memcpy(&w, p, n);
+    h = (h ^ w) * 0x94D049BB133111EBull;
+    h ^= h >> 29;
+  }
+  return h;
+}
+
+// One tender's bids sharing a value of one attribute (bid rows ascending).
+struct SharedGroup {
+  size_t attr;  // index into the compared attributes
+  std::vector<uint32_t> rows;
+};
+
+// The groups of bids (ascending rows) with the same comparable value of each
+// attribute in which at least two bidders differ: per attribute in order, and
+// within an attribute by their first bid. Values are grouped by the hash of
+// their comparable form and then compared exactly, so a hash collision only
+// costs a comparison. `scratch`/`buf`/`other` are reused between tenders.
+void FindSharedGroups(const Snapshot& s, const std::vector<const Column*>& cols,
+                      const std::vector<AttrForm>& forms, const std::vector<uint32_t>& bidder,
+                      const uint32_t* rows, size_t n,
+                      std::vector<std::pair<size_t, uint32_t>>* scratch, std::string* buf,
+                      std::string* other, std::vector<SharedGroup>* out) {
+  for (size_t ai = 0; ai < cols.size(); ++ai) {
+    const auto& codes = cols[ai]->codes;
+    auto& vals = *scratch;  // (hash of the comparable value, bid row)
+    vals.clear();
+    for (size_t i = 0; i < n; ++i) {
+      uint32_t code = codes[rows[i]];
+      if (code == kNoString) continue;
+      std::string_view v = Comparable(forms[ai], s.str(code), buf);
+      if (!v.empty()) vals.emplace_back(HashText(v), rows[i]);
+    }
+    if (vals.size() < 2) continue;
+    if (vals.size() <= 16) {  // a tender's few bids: insertion sort, no call
+      for (size_t i = 1; i < vals.size(); ++i) {
+        auto x = vals[i];
+        size_t k = i;
+        for (; k > 0 && x < vals[k - 1]; --k) vals[k] = vals[k - 1];
+        vals[k] = x;
+      }
+    } else {
+      std::sort(vals.begin(), vals.end());
+    }
+    const size_t first_group = out->size();
+    for (size_t i = 0; i < vals.size();) {
+      size_t j = i + 1;
+      while (j < vals.size() && vals[j].first == vals[i].first) ++j;
+      if (j - i < 2) {  // a value no other bid has: nearly every value
+        i = j;
+        continue;
+      }
+      // vals[i, j) share a hash: split it into runs of equal values, each
+      // led by its first unclaimed row (rows are ascending within a hash).
+      for (size_t lead = i; lead < j; ++lead) {
+        if (vals[lead].first != vals[i].first) continue;  // claimed by an earlier run
+        SharedGroup g{ai, {vals[lead].second}};
+        const std::string_view value = Comparable(forms[ai], s.str(codes[vals[lead].second]), buf);
+        for (size_t m = lead + 1; m < j; ++m) {
+          if (vals[m].first != vals[i].first) continue;
+          if (Comparable(forms[ai], s.str(codes[vals[m].second]), other) != value) continue;
+          g.rows.push_back(vals[m].second);
+          vals[m].first = ~vals[i].first;  // claimed: no longer equal to the run's hash
+        }
+        bool distinct = false;
+        for (size_t m = 1; m < g.rows.size(); ++m)
+          distinct |= bidder[g.rows[m]] != bidder[g.rows[0]];
+        if (distinct) out->push_back(std::move(g));
+      }
+      i = j;
+    }
+    std::sort(out->begin() + static_cast<std::ptrdiff_t>(first_group), out->end(),
+              [](const SharedGroup& a, const SharedGroup& b) { return a.rows[0] < b.rows[0]; });
+  }
 }
 
 std::unique_ptr<Model> BiddersShareAttribute() {
@@ -311,85 +441,117 @@ std::unique_ptr<Model> BiddersShareAttribute() {
         if (name == a.column) attrs.push_back(a);
       }
     }
-    RowIndex bids_by_tender(b, "tender_id");
-    RowIndex tender_by_id(t, "tender_id");
-    const auto& bidder = b.col("bidder_credit_code").codes;
-    // Normalised values interned once per distinct pool code: 1, 2, … (0 = empty).
-    std::vector<std::unordered_map<uint32_t, uint32_t>> canon_of(attrs.size());
-    std::unordered_map<std::string, uint32_t> interned;
-    auto canon = [&](size_t ai, uint32_t code) -> uint32_t {
-      if (code == kNoString) return 0;
-      auto it = canon_of[ai].find(code);
-      if (it != canon_of[ai].end()) return it->second;
-      std::string v = NormalizeAttr(attrs[ai].column, s.str(code));
-      uint32_t id = 0;
-      if (!v.empty()) {
-        // The attribute name is part of the key: an IP equal to a phone means nothing.
-        v = std::string(attrs[ai].column) + '\x1f' + v;
-        id = interned.emplace(std::move(v), static_cast<uint32_t>(interned.size() + 1))
-                 .first->second;
-      }
-      canon_of[ai].emplace(code, id);
-      return id;
-    };
-    // Tenders in key order so output is deterministic.
-    std::vector<std::pair<std::string_view, uint32_t>> tenders;
-    for (const auto& [code, rows] : bids_by_tender.groups()) {
-      if (rows.size() >= 2) tenders.emplace_back(s.str(static_cast<uint32_t>(code)), code);
+    std::vector<const Column*> attr_cols;
+    std::vector<AttrForm> forms;
+    for (const SharedAttr& a : attrs) {
+      attr_cols.push_back(&b.col(a.column));
+      forms.push_back(a.form);
     }
-    std::sort(tenders.begin(), tenders.end());
-    for (const auto& [id, code] : tenders) {
-      const auto& bids = bids_by_tender.rows(code);
+    const auto& bidder = b.col("bidder_credit_code").codes;
+
+    // Bids grouped by tender: packed (tender code, row) words, sorted unless
+    // the table already lists each tender's bids together in code order (as
+    // an import of one bids file does).
+    const auto& tender_of = b.col("tender_id").codes;
+    std::vector<uint64_t> keyed;
+    keyed.reserve(b.size());
+    for (size_t r = 0; r < b.size(); ++r) {
+      if (tender_of[r] != kNoString) keyed.push_back((uint64_t{tender_of[r]} << 32) | r);
+    }
+    if (!std::is_sorted(keyed.begin(), keyed.end())) tbb::parallel_sort(keyed.begin(), keyed.end());
+    std::vector<uint32_t> bid_rows(keyed.size());
+    std::vector<std::pair<size_t, size_t>> tenders;  // [begin, end) in bid_rows, ≥ 2 bids
+    for (size_t i = 0; i < keyed.size();) {
+      size_t j = i;
+      for (; j < keyed.size() && (keyed[j] >> 32) == (keyed[i] >> 32); ++j) {
+        bid_rows[j] = static_cast<uint32_t>(keyed[j]);
+      }
+      if (j - i >= 2) tenders.emplace_back(i, j);
+      i = j;
+    }
+
+    // Each tender's bids compared on every core; the few tenders with shared
+    // values are kept with their groups.
+    struct Hit {
+      uint32_t tender;  // code of tender_id
+      std::vector<SharedGroup> groups;
+    };
+    tbb::enumerable_thread_specific<std::vector<Hit>> found;
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, tenders.size(), 1024),
+                      [&](const tbb::blocked_range<size_t>& range) {
+                        std::vector<std::pair<size_t, uint32_t>> scratch;
+                        std::string buf, other;
+                        std::vector<SharedGroup> groups;
+                        auto& local = found.local();
+                        for (size_t k = range.begin(); k < range.end(); ++k) {
+                          auto [begin, end] = tenders[k];
+                          groups.clear();
+                          FindSharedGroups(s, attr_cols, forms, bidder, bid_rows.data() + begin,
+                                           end - begin, &scratch, &buf, &other, &groups);
+                          if (!groups.empty()) {
+                            local.push_back({tender_of[bid_rows[begin]], std::move(groups)});
+                            groups = {};
+                          }
+                        }
+                      });
+    std::vector<Hit> hits;
+    for (auto& local : found) {
+      for (Hit& h : local) hits.push_back(std::move(h));
+    }
+    // Tenders in key order so output is deterministic.
+    std::sort(hits.begin(), hits.end(),
+              [&](const Hit& x, const Hit& y) { return s.str(x.tender) < s.str(y.tender); });
+
+    // The first tenders row of each tender found.
+    CodeTable hit_index(hits.size());
+    for (size_t i = 0; i < hits.size(); ++i)
+      hit_index.Insert(hits[i].tender, static_cast<uint32_t>(i));
+    std::vector<int64_t> tender_row(hits.size(), kNoRow);
+    const auto& tender_id = t.col("tender_id").codes;
+    for (size_t r = 0; r < t.size(); ++r) {
+      uint32_t i = hit_index.Find(tender_id[r]);
+      if (i != CodeTable::kAbsent && tender_row[i] == kNoRow)
+        tender_row[i] = static_cast<int64_t>(r);
+    }
+
+    std::vector<std::string> evcols = kBidEvidence;
+    for (const SharedAttr& a : attrs) evcols.push_back(a.column);
+    std::vector<Finding> findings(hits.size());
+    tbb::parallel_for(size_t{0}, hits.size(), [&](size_t i) {
+      const Hit& h = hits[i];
       std::vector<std::string> shared;  // "联系电话(A、B)"
       std::set<uint32_t> involved;      // bid rows
       std::set<uint32_t> firms;         // bidder codes
-      for (size_t ai = 0; ai < attrs.size(); ++ai) {
-        const auto& col = b.col(attrs[ai].column).codes;
-        std::vector<std::pair<uint32_t, uint32_t>> vals;  // (canonical value, bid row)
-        for (uint32_t r : bids) {
-          if (uint32_t v = canon(ai, col[r]); v != 0) vals.emplace_back(v, r);
+      for (const SharedGroup& g : h.groups) {
+        std::string names;
+        for (uint32_t r : g.rows) {
+          names += (names.empty() ? "" : "、") + BidderName(s, b, r);
+          involved.insert(r);
+          firms.insert(bidder[r]);
         }
-        std::sort(vals.begin(), vals.end());
-        for (size_t i = 0; i < vals.size();) {
-          size_t j = i;
-          while (j < vals.size() && vals[j].first == vals[i].first) ++j;
-          bool distinct = false;
-          for (size_t m = i + 1; m < j; ++m)
-            distinct |= bidder[vals[m].second] != bidder[vals[i].second];
-          if (distinct) {
-            std::string names;
-            for (size_t m = i; m < j; ++m) {
-              uint32_t r = vals[m].second;
-              names += (names.empty() ? "" : "、") + BidderName(s, b, r);
-              involved.insert(r);
-              firms.insert(bidder[r]);
-            }
-            shared.push_back(std::string(attrs[ai].zh) + "相同（" + names + "）");
-          }
-          i = j;
-        }
+        shared.push_back(std::string(attrs[g.attr].zh) + "相同（" + names + "）");
       }
-      if (shared.empty()) continue;
-      Finding f;
-      f.identity = std::string(id);
-      const auto& trows = tender_by_id.rows(code);
-      if (!trows.empty()) {
-        f.subject = TenderSubject(s, t, trows[0]);
-        f.amount_fen = AwardFen(t, trows[0]);
-        f.evidence.push_back(MakeEvidence(s, t, trows[0], kTenderEvidence));
+      const std::string id(s.str(h.tender));
+      Finding& f = findings[i];
+      f.identity = id;
+      if (tender_row[i] != kNoRow) {
+        const auto tr = static_cast<size_t>(tender_row[i]);
+        f.subject = TenderSubject(s, t, tr);
+        f.amount_fen = AwardFen(t, tr);
+        f.evidence.push_back(MakeEvidence(s, t, tr, kTenderEvidence));
       } else {
-        f.subject = {"tenders", std::string(id), std::string(id)};
+        f.subject = {"tenders", id, id};
       }
-      std::vector<std::string> evcols = kBidEvidence;
-      for (const SharedAttr& a : attrs) evcols.push_back(a.column);
       for (uint32_t r : involved) f.evidence.push_back(MakeEvidence(s, b, r, evcols));
       f.score = ScaleScore(70, static_cast<double>(shared.size()), 3);
       std::string what;
       for (const std::string& x : shared) what += (what.empty() ? "" : "；") + x;
-      f.summary = "项目" + (trows.empty() ? std::string(id) : TenderText(s, t, trows[0])) + "中" +
-                  std::to_string(firms.size()) + "家投标人信息雷同：" + what;
-      out->push_back(std::move(f));
-    }
+      f.summary =
+          "项目" +
+          (tender_row[i] == kNoRow ? id : TenderText(s, t, static_cast<size_t>(tender_row[i]))) +
+          "中" + std::to_string(firms.size()) + "家投标人信息雷同：" + what;
+    });
+    for (Finding& f : findings) out->push_back(std::move(f));
     return Status::OK();
   });
 }

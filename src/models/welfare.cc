@@ -1,5 +1,9 @@
 // Family: welfare (民生资金). Relief paid to the dead, to officials and their
 // relatives, to the wealthy, twice, or into shared accounts.
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
+
 #include <algorithm>
 #include <map>
 #include <set>
@@ -42,39 +46,62 @@ std::unique_ptr<Model> WelfareAfterDeath() {
     const Table& d = s.at("deaths");
     const Table& p = s.at("persons");
     const int64_t grace = ctx.params.Int("grace_months");
-    RowIndex death_by_id(d, "id_number");
     const Column& ben = w.col("beneficiary_id_number");
     const Column& period = w.col("period");
     const Column& pay_date = w.col("pay_date");
     const Column& amount = w.col("amount");
     const Column& program = w.col("program");
     const Column& death_date = d.col("death_date");
-    // (beneficiary, programme) → payments after death
-    std::map<std::pair<uint32_t, uint32_t>, std::vector<uint32_t>> hits;
-    // A bitmap over pool codes marks the dead, so the millions of payments to
-    // living people cost a bit test each instead of a hash probe.
-    std::vector<bool> dead(s.pool().size());
-    for (const auto& [code, rows] : death_by_id.groups()) dead[static_cast<size_t>(code)] = true;
-    for (size_t r = 0; r < w.size(); ++r) {
-      if (!dead[ben.codes[r]]) continue;
-      const auto& drows = death_by_id.rows(ben.codes[r]);
-      if (drows.empty()) continue;
-      int64_t died = death_date.ints[drows[0]];
-      if (died == kNull) continue;
-      CivilDate dc = CivilFromDays(died);
-      int64_t death_month = int64_t{dc.year} * 12 + (dc.month - 1);
-      bool late_period = period.ints[r] != kNull && period.ints[r] > death_month + grace;
-      bool late_pay = grace == 0 && pay_date.ints[r] != kNull && pay_date.ints[r] > died;
-      if (late_period || late_pay) {
-        hits[{ben.codes[r], program.codes[r]}].push_back(static_cast<uint32_t>(r));
-      }
+    // The first death record of each ID number, with the month of death
+    // computed once per death rather than once per payment.
+    CodeTable death_by_id(d.size());
+    const auto& dead_id = d.col("id_number").codes;
+    for (size_t r = 0; r < d.size(); ++r) death_by_id.Insert(dead_id[r], static_cast<uint32_t>(r));
+    std::vector<int64_t> death_month(d.size(), kNull);
+    for (size_t r = 0; r < d.size(); ++r) {
+      if (death_date.ints[r] == kNull) continue;
+      CivilDate dc = CivilFromDays(death_date.ints[r]);
+      death_month[r] = int64_t{dc.year} * 12 + (dc.month - 1);
     }
+    // One pass over the payments on every core, one probe of the table of the
+    // dead per payment (mostly a bit test); the hits are put back in row order.
+    tbb::enumerable_thread_specific<std::vector<uint32_t>> found;
+    tbb::parallel_for(tbb::blocked_range<size_t>(0, w.size(), 1 << 16),
+                      [&](const tbb::blocked_range<size_t>& range) {
+                        auto& local = found.local();
+                        for (size_t r = range.begin(); r < range.end(); ++r) {
+                          uint32_t drow = death_by_id.Find(ben.codes[r]);
+                          if (drow == CodeTable::kAbsent) continue;
+                          int64_t died = death_date.ints[drow];
+                          if (died == kNull) continue;
+                          bool late_period =
+                              period.ints[r] != kNull && period.ints[r] > death_month[drow] + grace;
+                          bool late_pay =
+                              grace == 0 && pay_date.ints[r] != kNull && pay_date.ints[r] > died;
+                          if (late_period || late_pay) local.push_back(static_cast<uint32_t>(r));
+                        }
+                      });
+    std::vector<uint32_t> late;
+    for (const auto& local : found) late.insert(late.end(), local.begin(), local.end());
+    std::sort(late.begin(), late.end());
+    // (beneficiary, programme) → payments after death, in row order
+    std::map<std::pair<uint32_t, uint32_t>, std::vector<uint32_t>> hits;
+    for (uint32_t r : late) hits[{ben.codes[r], program.codes[r]}].push_back(r);
     // Registered names of the few persons found, without indexing persons.
     std::vector<uint32_t> ids;
     for (const auto& kv : hits) ids.push_back(kv.first.first);
     const auto person_rows = PersonRowsOf(s, ids);
-    for (auto& [k, rows] : hits) {
-      uint32_t drow = death_by_id.rows(k.first)[0];
+    // The findings are built on every core, in the order of `hits`.
+    static const std::vector<std::string> kDeathCols = {"id_number", "name", "death_date",
+                                                        "source"};
+    static const std::vector<std::string> kPaymentCols = {"program", "beneficiary_id_number",
+                                                          "period", "pay_date", "amount"};
+    std::vector<decltype(hits)::value_type*> entries;
+    for (auto& e : hits) entries.push_back(&e);
+    std::vector<Finding> findings(entries.size());
+    tbb::parallel_for(size_t{0}, entries.size(), [&](size_t i) {
+      auto& [k, rows] = *entries[i];
+      uint32_t drow = death_by_id.Find(k.first);
       std::sort(rows.begin(), rows.end(),
                 [&](uint32_t a, uint32_t b) { return period.ints[a] < period.ints[b]; });
       int64_t total = 0;
@@ -87,26 +114,20 @@ std::unique_ptr<Model> WelfareAfterDeath() {
       f.identity = std::string(s.str(k.first)) + "|" + std::string(s.str(k.second));
       f.subject = {"persons", std::string(s.str(k.first)), name};
       f.amount_fen = total;
-      int64_t months_after = 0;
-      {
-        CivilDate dc = CivilFromDays(death_date.ints[drow]);
-        int64_t dm = int64_t{dc.year} * 12 + (dc.month - 1);
-        months_after = std::max<int64_t>(0, period.ints[rows.back()] - dm);
-      }
+      const int64_t months_after =
+          std::max<int64_t>(0, period.ints[rows.back()] - death_month[drow]);
       f.score = ScaleScore(70, static_cast<double>(months_after) + rows.size(), 12);
-      f.evidence.push_back(MakeEvidence(s, d, drow, {"id_number", "name", "death_date", "source"}));
-      for (uint32_t r : rows) {
-        f.evidence.push_back(MakeEvidence(
-            s, w, r, {"program", "beneficiary_id_number", "period", "pay_date", "amount"}));
-      }
+      f.evidence.push_back(MakeEvidence(s, d, drow, kDeathCols));
+      for (uint32_t r : rows) f.evidence.push_back(MakeEvidence(s, w, r, kPaymentCols));
       std::string first = PeriodText(period.ints[rows.front()]);
       std::string last = PeriodText(period.ints[rows.back()]);
       f.summary = MaskedName(name) + "已于" + DayText(death_date.ints[drow]) + "死亡，" +
                   (first == last ? first : first + "至" + last) + "仍领取" +
                   std::string(s.str(k.second)) + std::to_string(rows.size()) + "笔共" +
                   Yuan(total) + "元";
-      out->push_back(std::move(f));
-    }
+      findings[i] = std::move(f);
+    });
+    for (Finding& f : findings) out->push_back(std::move(f));
     return Status::OK();
   });
 }

@@ -5,6 +5,8 @@ ALTER TABLE deaths   ADD PRIMARY KEY (id_number);
 ALTER TABLE payments ADD PRIMARY KEY (payment_id);
 ALTER TABLE bids     ADD PRIMARY KEY (tender_id, bidder_credit_code);
 CREATE INDEX welfare_beneficiary ON welfare (beneficiary_id_number);
-CREATE INDEX payments_invoice ON payments (invoice_no);
+-- The payments indexes cover payment_id, so duplicate_payment reads them
+-- without visiting the table (index-only scans for the invoice groups).
+CREATE INDEX payments_invoice ON payments (invoice_no) INCLUDE (payment_id);
 CREATE INDEX payments_org_payee_amount_day
-  ON payments (org, (COALESCE(payee_party, payee_name)), amount, pay_date);
+  ON payments (org, (COALESCE(payee_party, payee_name)), amount, pay_date) INCLUDE (payment_id);
