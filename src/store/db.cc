@@ -87,7 +87,21 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, bool read_only) {
   return db;
 }
 
-Db::~Db() { sqlite3_close_v2(db_); }
+Db::~Db() {
+  cache_.clear();  // statements are finalized before the connection closes
+  sqlite3_close_v2(db_);
+}
+
+Result<CachedStmt> Db::Cached(const std::string& sql) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) {
+    QF_ASSIGN_OR_RETURN(Stmt st, Prepare(sql));
+    // Filters make many SQL texts; past the bound they are not kept.
+    if (cache_.size() >= 256) return CachedStmt(std::move(st));
+    it = cache_.emplace(sql, std::move(st)).first;
+  }
+  return CachedStmt(&it->second);
+}
 
 Status Db::Exec(std::string_view sql) {
   char* err = nullptr;

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "common/status.h"
 
@@ -62,6 +63,28 @@ class Stmt {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
+// A cached statement on loan from Db::Cached; reset and unbound on return.
+class CachedStmt {
+ public:
+  explicit CachedStmt(Stmt* s) : s_(s) {}
+  // Past the cache's bound a statement is owned by the loan instead.
+  explicit CachedStmt(Stmt owned)
+      : owned_(std::make_unique<Stmt>(std::move(owned))), s_(owned_.get()) {}
+  CachedStmt(CachedStmt&& o) noexcept : owned_(std::move(o.owned_)), s_(o.s_) { o.s_ = nullptr; }
+  CachedStmt& operator=(CachedStmt&&) = delete;
+  CachedStmt(const CachedStmt&) = delete;
+  CachedStmt& operator=(const CachedStmt&) = delete;
+  ~CachedStmt() {
+    if (s_) s_->Reset();
+  }
+  Stmt* operator->() const { return s_; }
+  Stmt& operator*() const { return *s_; }
+
+ private:
+  std::unique_ptr<Stmt> owned_;
+  Stmt* s_;
+};
+
 class Db {
  public:
   // Opens (creating if needed) a database file in WAL mode. `read_only` opens
@@ -71,6 +94,11 @@ class Db {
 
   Status Exec(std::string_view sql);
   Result<Stmt> Prepare(std::string_view sql);
+  // A statement prepared once and kept for the connection's life (hot paths
+  // such as the server's per-request queries), on loan until the returned
+  // handle goes out of scope, which resets it so no read stays open.
+  // One loan at a time per SQL text.
+  Result<CachedStmt> Cached(const std::string& sql);
   // Runs a query that returns one integer (e.g. COUNT(*)); `fallback` when no row.
   Result<int64_t> QueryInt(std::string_view sql, int64_t fallback = 0);
 
@@ -87,6 +115,7 @@ class Db {
   Db(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
   sqlite3* db_;
   std::string path_;
+  std::unordered_map<std::string, Stmt> cache_;
 };
 
 // Quotes an SQL identifier ("rank" → "\"rank\"").
