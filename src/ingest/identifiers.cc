@@ -163,7 +163,7 @@ std::string MaskPersonalIds(std::string_view s) {
     while (j < out.size() && id_char(out[j])) ++j;
     size_t n = j - i;
     if (n == 18 && IdNumberCheckChar(std::string_view(out).substr(i, 17)) == (out[i + 17] == 'x' ? 'X' : out[i + 17])) {
-      for (size_t k = i + 6; k < i + 14; ++k) out[k] = '*';
+      for (size_t k = i + 4; k < i + 14; ++k) out[k] = '*';
     } else if (n == 11 && out[i] == '1') {
       for (size_t k = i + 3; k < i + 7; ++k) out[k] = '*';
     }

@@ -37,7 +37,7 @@ struct Party {
 Result<Party> NormalizeParty(std::string_view raw);
 
 // Masks personal identifiers inside text: a valid 18-character ID number keeps its
-// first 6 and last 4 characters (210902********123X), an 11-digit mobile
+// first 4 and last 4 characters (2109**********123X), an 11-digit mobile
 // number its first 3 and last 4 (138****5678).
 std::string MaskPersonalIds(std::string_view s);
 

@@ -157,20 +157,22 @@ Result<ReconcileStats> Reconcile(Db* db, int64_t scan_id, const engine::ModelInf
 namespace {
 
 Status LoadEvidence(Db* db, Lead* lead) {
-  QF_ASSIGN_OR_RETURN(Stmt q, db->Prepare("SELECT dataset, key, fields, first_scan FROM "
-                                          "lead_evidence WHERE lead_id = ?1 ORDER BY seq"));
-  q.BindInt(1, lead->id);
+  QF_ASSIGN_OR_RETURN(CachedStmt q, db->Cached("SELECT dataset, key, fields, first_scan FROM "
+                                               "lead_evidence WHERE lead_id = ?1 ORDER BY seq"));
+  q->BindInt(1, lead->id);
   for (;;) {
-    QF_ASSIGN_OR_RETURN(bool row, q.Step());
+    QF_ASSIGN_OR_RETURN(bool row, q->Step());
     if (!row) break;
-    lead->evidence.push_back({q.Text(0), q.Text(1), q.Text(2), q.Int(3)});
+    lead->evidence.push_back({q->Text(0), q->Text(1), q->Text(2), q->Int(3)});
   }
   return Status::OK();
 }
 
 constexpr const char* kLeadColumns =
     "id, model, family, identity, subject_dataset, subject_key, subject_name, score, amount, "
-    "summary, detection, first_scan, last_scan, resolved_scan, created_at, updated_at";
+    "summary, detection, first_scan, last_scan, resolved_scan, created_at, updated_at, "
+    "org, region_code, status, route, approved_at, outcome, verdict, assignee, merged_into, "
+    "closed_at";
 
 Lead ReadLead(const Stmt& q) {
   Lead l;
@@ -188,6 +190,17 @@ Lead ReadLead(const Stmt& q) {
   if (!q.IsNull(13)) l.resolved_scan = q.Int(13);
   l.created_at = q.Text(14);
   l.updated_at = q.Text(15);
+  auto text = [&q](int c) { return q.IsNull(c) ? std::string() : q.Text(c); };
+  l.org = text(16);
+  l.region_code = text(17);
+  l.status = q.Text(18);
+  l.route = text(19);
+  l.approved_at = text(20);
+  l.outcome = text(21);
+  l.verdict = text(22);
+  l.assignee = text(23);
+  l.merged_into = q.IsNull(24) ? 0 : q.Int(24);
+  l.closed_at = text(25);
   return l;
 }
 
@@ -229,16 +242,38 @@ Result<std::vector<Lead>> ListLeads(Db* db, const LeadFilter& filter) {
 }
 
 Result<Lead> GetLead(Db* db, int64_t id) {
-  QF_ASSIGN_OR_RETURN(
-      Stmt q, db->Prepare(std::string("SELECT ") + kLeadColumns + " FROM leads WHERE id=?1"));
-  q.BindInt(1, id);
-  QF_ASSIGN_OR_RETURN(bool row, q.Step());
-  if (!row) {
-    return Status::NotFound("no lead " + LeadCode(id));
+  Lead l;
+  {
+    QF_ASSIGN_OR_RETURN(CachedStmt q, db->Cached(std::string("SELECT ") + kLeadColumns +
+                                                 " FROM leads WHERE id=?1"));
+    q->BindInt(1, id);
+    QF_ASSIGN_OR_RETURN(bool row, q->Step());
+    if (!row) {
+      return Status::NotFound("no lead " + LeadCode(id));
+    }
+    l = ReadLead(*q);
   }
-  Lead l = ReadLead(q);
   QF_RETURN_IF_ERROR(LoadEvidence(db, &l));
   return l;
+}
+
+Result<std::vector<Lead>> LeadsWhere(Db* db, const std::string& where,
+                                     const std::vector<std::string>& binds,
+                                     const std::string& order, int64_t limit, int64_t offset) {
+  QF_ASSIGN_OR_RETURN(CachedStmt q,
+                      db->Cached(std::string("SELECT ") + kLeadColumns + " FROM leads WHERE " +
+                                 where + " ORDER BY " + order + " LIMIT ? OFFSET ?"));
+  int n = static_cast<int>(binds.size());
+  for (int i = 0; i < n; ++i) q->BindText(i + 1, binds[static_cast<size_t>(i)]);
+  q->BindInt(n + 1, limit);
+  q->BindInt(n + 2, offset);
+  std::vector<Lead> out;
+  for (;;) {
+    QF_ASSIGN_OR_RETURN(bool row, q->Step());
+    if (!row) break;
+    out.push_back(ReadLead(*q));
+  }
+  return out;
 }
 
 }  // namespace qf::leads

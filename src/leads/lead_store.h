@@ -54,6 +54,12 @@ struct Lead {
   int64_t first_scan = 0, last_scan = 0;
   std::optional<int64_t> resolved_scan;
   std::string created_at, updated_at;
+  // Where it belongs (src/leads/scope.h) and what is being done with it
+  // (src/leads/workflow.h); empty strings when not set.
+  std::string org, region_code;
+  std::string status = "pending";
+  std::string route, approved_at, outcome, verdict, assignee, closed_at;
+  int64_t merged_into = 0;
   std::vector<EvidenceRow> evidence;
 };
 
@@ -68,5 +74,10 @@ struct LeadFilter {
 // Leads by descending score, then id.
 Result<std::vector<Lead>> ListLeads(Db* db, const LeadFilter& filter);
 Result<Lead> GetLead(Db* db, int64_t id);
+// A page of leads matching an SQL condition over the leads table (`?1`… bound
+// to `binds` as text), without their evidence: the server's list.
+Result<std::vector<Lead>> LeadsWhere(Db* db, const std::string& where,
+                                     const std::vector<std::string>& binds,
+                                     const std::string& order, int64_t limit, int64_t offset);
 
 }  // namespace qf::leads

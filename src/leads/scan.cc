@@ -8,6 +8,7 @@
 #include "common/time.h"
 #include "engine/runner.h"
 #include "engine/snapshot.h"
+#include "leads/scope.h"
 #include "ledger/ledger.h"
 #include "models/custom_sql.h"
 
@@ -161,6 +162,7 @@ Result<ScanReport> Scan(Store* store, const ScanOptions& options) {
     if (!r.status.ok()) stats[r.model]["error"] = r.status.message();
     report.models.push_back(std::move(r));
   }
+  QF_RETURN_IF_ERROR(AssignScopes(db, report.scan_id));
   QF_RETURN_IF_ERROR(FinishScan(db, report.scan_id, stats.dump()));
   QF_ASSIGN_OR_RETURN(auto ledger, ledger::Ledger::Open(db));
   nlohmann::ordered_json details = {{"scan", report.scan_id}, {"models", ids}};

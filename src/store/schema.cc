@@ -157,6 +157,75 @@ const std::vector<std::function<Status(Db*)>>& Migrations() {
           );
         )sql");
       },
+      // 5: who may see what (leads' organisation and region), the lead workflow
+      // (src/leads/workflow.cc) and the server's accounts and sessions (src/server).
+      [](Db* db) {
+        return db->Exec(R"sql(
+          ALTER TABLE leads ADD COLUMN org TEXT;
+          ALTER TABLE leads ADD COLUMN region_code TEXT;
+          ALTER TABLE leads ADD COLUMN status TEXT NOT NULL DEFAULT 'pending';
+          ALTER TABLE leads ADD COLUMN route TEXT;
+          ALTER TABLE leads ADD COLUMN approved_at TEXT;
+          ALTER TABLE leads ADD COLUMN outcome TEXT;
+          ALTER TABLE leads ADD COLUMN verdict TEXT;
+          ALTER TABLE leads ADD COLUMN assignee TEXT;
+          ALTER TABLE leads ADD COLUMN merged_into INTEGER REFERENCES leads(id);
+          ALTER TABLE leads ADD COLUMN closed_at TEXT;
+          CREATE INDEX leads_status ON leads(status);
+          CREATE INDEX leads_rank ON leads(score DESC, id);
+          CREATE INDEX leads_region ON leads(region_code);
+          CREATE TABLE lead_history (
+            id INTEGER PRIMARY KEY,
+            lead_id INTEGER NOT NULL REFERENCES leads(id),
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            from_status TEXT,
+            to_status TEXT,
+            details TEXT NOT NULL DEFAULT '{}'
+          );
+          CREATE INDEX lead_history_lead ON lead_history(lead_id, id);
+          CREATE TABLE lead_comments (
+            id INTEGER PRIMARY KEY,
+            lead_id INTEGER NOT NULL REFERENCES leads(id),
+            at TEXT NOT NULL,
+            author TEXT NOT NULL,
+            text TEXT NOT NULL
+          );
+          CREATE INDEX lead_comments_lead ON lead_comments(lead_id, id);
+          CREATE TABLE lead_attachments (
+            id INTEGER PRIMARY KEY,
+            lead_id INTEGER NOT NULL REFERENCES leads(id),
+            sha256 TEXT NOT NULL,
+            name TEXT NOT NULL,
+            mime TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            author TEXT NOT NULL
+          );
+          CREATE INDEX lead_attachments_lead ON lead_attachments(lead_id, id);
+          CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            display_name TEXT NOT NULL,
+            role TEXT NOT NULL,
+            regions TEXT NOT NULL DEFAULT '[]',
+            orgs TEXT NOT NULL DEFAULT '[]',
+            password_hash TEXT NOT NULL,
+            failed_logins INTEGER NOT NULL DEFAULT 0,
+            locked_until INTEGER NOT NULL DEFAULT 0,
+            disabled INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+          );
+          CREATE TABLE sessions (
+            token_hash TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id),
+            csrf TEXT NOT NULL,
+            created INTEGER NOT NULL,
+            last_seen INTEGER NOT NULL
+          );
+        )sql");
+      },
   };
   return m;
 }
