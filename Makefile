@@ -25,7 +25,8 @@ build: setup $(BUILD)/build.ninja
 
 # A fresh demo city: synthesised, imported, scanned (qingfeng demo).
 run: build
-	rm -rf $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm $(DEMO_DB).files $(DEMO_DB).city
+	rm -rf $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm $(DEMO_DB).files $(DEMO_DB).city \
+	  $(DEMO_DB).accounts.txt $(DEMO_DB).attachments
 	$(BUILD)/qingfeng --db $(DEMO_DB) demo
 
 test: setup test-release test-asan fuzz

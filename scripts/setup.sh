@@ -3,7 +3,7 @@
 # Called by `make run` and `make test`; safe to run repeatedly.
 set -euo pipefail
 PKGS=(cmake ninja-build g++ pkg-config make
-  libsqlite3-dev libsodium-dev libssl-dev libicu-dev libuchardet-dev libopencc-dev
+  libboost1.81-dev wrk libsqlite3-dev libsodium-dev libssl-dev libicu-dev libuchardet-dev libopencc-dev
   libminizip-dev zlib1g-dev libexpat1-dev libpugixml-dev nlohmann-json3-dev libsimdjson-dev
   libtbb-dev libcli11-dev libspdlog-dev libfmt-dev libxlsxwriter-dev
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev)

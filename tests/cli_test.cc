@@ -1,6 +1,7 @@
 // The command line as a clerk or a script uses it: exit codes, messages and
 // machine-readable output of the real binary.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <array>
@@ -42,8 +43,9 @@ class CliTest : public ::testing::Test {
 };
 
 TEST_F(CliTest, EveryCommandHasHelp) {
-  for (const char* cmd : {"", "import", "datasets", "imports", "quarantine", "history", "describe",
-                          "ledger", "synth", "scan", "leads", "lead", "models", "eval", "demo"}) {
+  for (const char* cmd :
+       {"", "import", "datasets", "imports", "quarantine", "history", "describe", "ledger", "synth",
+        "scan", "leads", "lead", "models", "eval", "demo", "serve", "user"}) {
     CmdResult r = Qf(Db(), std::string(cmd) + " --help");
     EXPECT_EQ(r.code, 0) << cmd << r.out;
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << cmd;
@@ -170,12 +172,21 @@ TEST_F(CliTest, ModelDocsAreGeneratedFromTheCatalogue) {
 // then leads as JSON Lines, one lead in full, eval against the truth, and a
 // second scan that keeps every lead id.
 TEST_F(CliTest, DemoScanLeadsAndEval) {
-  CmdResult demo = Qf(Db(), "demo --scale 0.3 --seed 5");
+  CmdResult demo = Qf(Db(), "demo --scale 0.3 --seed 5 --no-serve");
   ASSERT_EQ(demo.code, 0) << demo.out;
   EXPECT_NE(demo.out.find("条问题线索"), std::string::npos) << demo.out;
-  CmdResult again = Qf(Db(), "demo");
+  CmdResult again = Qf(Db(), "demo --no-serve");
   EXPECT_EQ(again.code, 1) << again.out;
   EXPECT_NE(again.out.find("空数据库"), std::string::npos);
+  // One account per role, passwords random and kept readable by the owner only.
+  struct stat st {};
+  ASSERT_EQ(::stat((Db() + ".accounts.txt").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600);
+  CmdResult users = Qf(Db(), "user list");
+  ASSERT_EQ(users.code, 0) << users.out;
+  for (const char* name : {"admin", "leader", "analyst", "xihe", "auditor", "clerk"}) {
+    EXPECT_NE(users.out.find(name), std::string::npos) << name << users.out;
+  }
 
   CmdResult jl = Qf(Db(), "leads --format jsonl");
   ASSERT_EQ(jl.code, 0) << jl.out;
@@ -250,6 +261,28 @@ TEST_F(CliTest, AnalystModelThroughTheCli) {
   EXPECT_NE(refused.out.find("SELECT"), std::string::npos) << refused.out;
   EXPECT_EQ(Qf(Db(), "models remove big_payment").code, 0);
   EXPECT_EQ(Qf(Db(), "models remove big_payment").code, 1);
+}
+
+// The first admin comes from the command line; there is no default password.
+TEST_F(CliTest, UserAddReadsThePasswordAndRefusesWeakOnes) {
+  std::string pw = dir_.File("pw.txt");
+  std::ofstream(pw) << "a-long-enough-password\n";
+  std::string weak = dir_.File("weak.txt");
+  std::ofstream(weak) << "short\n";
+  CmdResult bad = Qf(Db(), "user add boss --role admin < " + weak);
+  EXPECT_EQ(bad.code, 1) << bad.out;
+  EXPECT_NE(bad.out.find("密码"), std::string::npos) << bad.out;
+  CmdResult role = Qf(Db(), "user add boss --role king < " + pw);
+  EXPECT_NE(role.code, 0) << role.out;
+  CmdResult ok = Qf(Db(), "user add boss --role admin --display-name 张主任 < " + pw);
+  ASSERT_EQ(ok.code, 0) << ok.out;
+  CmdResult dup = Qf(Db(), "user add boss --role admin < " + pw);
+  EXPECT_EQ(dup.code, 1) << dup.out;
+  CmdResult list = Qf(Db(), "user list");
+  EXPECT_NE(list.out.find("boss"), std::string::npos) << list.out;
+  EXPECT_EQ(list.out.find("a-long-enough-password"), std::string::npos);
+  CmdResult scoped = Qf(Db(), "user add xh --role analyst --region 2109 < " + pw);
+  EXPECT_EQ(scoped.code, 1) << scoped.out;
 }
 
 }  // namespace

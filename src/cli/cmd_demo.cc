@@ -1,7 +1,12 @@
 // qingfeng demo: a working demo city on an empty database — synthesise,
 // import, scan, and show what was found. The main job of `make run`.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <iostream>
+#include <thread>
 
 #include "cli/commands.h"
 #include "cli/output.h"
@@ -10,11 +15,70 @@
 #include "ingest/importer.h"
 #include "leads/lead_store.h"
 #include "leads/scan.h"
+#include "server/auth.h"
 #include "synth/synth.h"
 
 namespace qf::cli {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+// One account per role, each with a fresh random password shown once (and kept
+// beside the database, readable by its owner only): nothing to configure, and
+// no default password anywhere.
+Status CreateDemoAccounts(const Globals& g, Store* store) {
+  Db* db = store->db();
+  // The handler clerk works for the organisation with the most leads in 细河区.
+  QF_ASSIGN_OR_RETURN(Stmt q, db->Prepare("SELECT org FROM leads WHERE region_code = '210911' AND "
+                                          "org IS NOT NULL GROUP BY org ORDER BY COUNT(*) DESC "
+                                          "LIMIT 1"));
+  QF_ASSIGN_OR_RETURN(bool row, q.Step());
+  std::string handler_org = row ? q.Text(0) : "";
+  struct Account {
+    server::NewUser user;
+    const char* zh;
+  };
+  std::vector<Account> accounts = {
+      {{"admin", "系统管理员", "admin", {}, {}}, "系统管理员，全市"},
+      {{"leader", "王书记", "leader", {}, {}}, "分管领导，全市"},
+      {{"analyst", "李分析", "analyst", {}, {}}, "监督分析员，全市"},
+      {{"xihe", "赵细河", "analyst", {"210911"}, {}}, "监督分析员，仅细河区"},
+      {{"auditor", "钱审计", "auditor", {}, {}}, "审计员，只读"},
+  };
+  if (!handler_org.empty()) {
+    accounts.push_back({{"clerk", "孙联络", "handler", {"210911"}, {handler_org}}, "承办人，仅"});
+  }
+  server::AuthParams params;
+  Table t;
+  t.keys = {"name", "password", "role"};
+  t.headers = g.zh() ? std::vector<std::string>{"登录名", "密码", "角色与范围"}
+                     : std::vector<std::string>{"login", "password", "role and scope"};
+  std::string file = store->db_path() + ".accounts.txt";
+  std::string text = "# qingfeng demo accounts (" + store->db_path() + ")\n";
+  for (const Account& a : accounts) {
+    std::string pw = server::RandomToken().substr(0, 16);
+    QF_RETURN_IF_ERROR(server::CreateUser(db, a.user, pw, params));
+    std::string scope = std::string(a.zh) + (a.user.role == "handler" ? handler_org : "");
+    t.rows.push_back({a.user.name, pw, scope});
+    text += a.user.name + "\t" + pw + "\t" + scope + "\n";
+  }
+  // Created readable by its owner only, so the passwords are never exposed.
+  int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0 || ::fchmod(fd, 0600) != 0 ||
+      ::write(fd, text.data(), text.size()) != static_cast<ssize_t>(text.size())) {
+    if (fd >= 0) ::close(fd);
+    return Status::IOError("cannot write " + file);
+  }
+  ::close(fd);
+  std::cout << (g.zh() ? "\n演示账号（密码随机生成，另存于 "
+                       : "\nDemo accounts (random passwords, also in ")
+            << file << (g.zh() ? "）：\n" : "):\n");
+  Print(t, Format::kTable);
+  return Status::OK();
+}
+
+}  // namespace
 
 void RegisterDemo(CLI::App& app, Globals& g, int& exit_code) {
   auto* cmd = app.add_subcommand(
@@ -24,7 +88,13 @@ void RegisterDemo(CLI::App& app, Globals& g, int& exit_code) {
   cmd->add_option("--scale", *scale, "规模 scale (1 ≈ one district)")
       ->check(CLI::Range(0.05, 100.0));
   cmd->add_option("--seed", *seed, "随机种子 seed");
-  cmd->callback([&g, &exit_code, scale, seed]() {
+  auto no_serve = std::make_shared<bool>(false);
+  auto host = std::make_shared<std::string>("127.0.0.1");
+  auto port = std::make_shared<uint16_t>(8080);
+  cmd->add_flag("--no-serve", *no_serve, "只准备数据，不启动服务 prepare the data, do not serve");
+  cmd->add_option("--host", *host, "监听地址 address to listen on");
+  cmd->add_option("--port", *port, "端口 port");
+  cmd->callback([&g, &exit_code, scale, seed, no_serve, host, port]() {
     g.WithStore(exit_code, [&](Store* store) -> Status {
       Db* db = store->db();
       QF_ASSIGN_OR_RETURN(int64_t imports, db->QueryInt("SELECT COUNT(*) FROM imports"));
@@ -107,8 +177,11 @@ void RegisterDemo(CLI::App& app, Globals& g, int& exit_code) {
       if (failed) {
         return Status::Internal(std::to_string(failed) + " model(s) failed");
       }
-      return Status::OK();
+      return CreateDemoAccounts(g, store);
     });
+    if (exit_code == 0 && !*no_serve) {
+      exit_code = Serve(g, *host, *port, "", static_cast<int>(std::thread::hardware_concurrency()));
+    }
   });
 }
 

@@ -57,5 +57,12 @@ void RegisterLeads(CLI::App& app, Globals& g, int& exit_code);
 void RegisterModels(CLI::App& app, Globals& g, int& exit_code);
 void RegisterEval(CLI::App& app, Globals& g, int& exit_code);
 void RegisterDemo(CLI::App& app, Globals& g, int& exit_code);
+void RegisterServe(CLI::App& app, Globals& g, int& exit_code);
+void RegisterUser(CLI::App& app, Globals& g, int& exit_code);
+
+// Serves the store named by the globals until SIGINT/SIGTERM; the exit code.
+// `web_dir` empty: the UI beside the binary. Used by `serve` and `demo`.
+int Serve(const Globals& g, const std::string& host, uint16_t port, const std::string& web_dir,
+          int threads);
 
 }  // namespace qf::cli

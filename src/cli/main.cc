@@ -61,6 +61,8 @@ int main(int argc, char** argv) {
   qf::cli::RegisterModels(app, g, exit_code);
   qf::cli::RegisterEval(app, g, exit_code);
   qf::cli::RegisterDemo(app, g, exit_code);
+  qf::cli::RegisterServe(app, g, exit_code);
+  qf::cli::RegisterUser(app, g, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

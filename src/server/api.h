@@ -1,0 +1,163 @@
+// The JSON API (docs/api.yaml) and the web UI's static files: routing,
+// sign-in and CSRF checks, rights and scopes, then one handler per endpoint.
+// Handlers run on the HTTP server's worker threads, each with a store
+// connection of its own from a small pool.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "common/status.h"
+#include "leads/scope.h"
+#include "leads/workflow.h"
+#include "server/access.h"
+#include "server/auth.h"
+#include "server/http.h"
+#include "store/db.h"
+
+namespace qf::server {
+
+struct ServerConfig {
+  std::string db_path;
+  std::string web_dir;  // the built web UI (index.html and assets); may be missing
+  std::string settings_path;
+  AuthParams auth;
+  leads::WorkflowParams workflow;
+  size_t max_body = size_t{1} << 20;     // JSON requests
+  size_t max_upload = size_t{20} << 20;  // attachments
+  bool secure_cookie = false;            // add "Secure" (behind an HTTPS proxy)
+};
+// Defaults, then the settings file's "server" and "workflow" sections:
+//   {"server": {"session_idle_seconds": 1800, "lockout_after": 5, "max_upload_mb": 20, …}}
+Result<ServerConfig> LoadServerConfig(const std::string& db_path, const std::string& settings_path);
+
+// A failed request as the API answers it: status, code and message (Chinese
+// and English), and the request field at fault if any.
+struct ApiError {
+  int status = 400;
+  std::string code, zh, en, field;
+};
+
+class Api {
+ public:
+  static Result<std::unique_ptr<Api>> Create(ServerConfig config);
+  ~Api();
+  // Thread-safe.
+  Response Handle(Request& req);
+  const ServerConfig& config() const { return config_; }
+  // The limit HttpOptions::body_limit should apply.
+  size_t BodyLimit(std::string_view method, std::string_view path) const;
+  // Every route as "METHOD /path/{param}", for the docs test.
+  std::vector<std::string> RouteList() const;
+
+  // One store connection and what is prepared on it.
+  struct Conn {
+    std::unique_ptr<Db> db;
+    std::unique_ptr<leads::ScopeResolver> scope;
+    int64_t scope_loaded = 0;  // when the organisation → region map was read (unix)
+  };
+  struct Ctx {
+    Request& req;
+    Conn& conn;
+    Principal user;  // empty for public routes
+    std::map<std::string, std::string> params;
+    Db* db() { return conn.db.get(); }
+  };
+  using Fn = Response (Api::*)(Ctx&);
+
+ private:
+  explicit Api(ServerConfig config) : config_(std::move(config)) {}
+  struct Route {
+    std::string method;
+    std::vector<std::string> segments;  // "{id}" captures
+    Fn fn;
+    bool public_route = false;
+    uint32_t right = 0;  // needed besides being signed in (0: none)
+  };
+  void AddRoutes();
+  Result<Conn*> Borrow();
+  void Return(Conn* c);
+  Response Dispatch(Request& req, Conn& conn);
+
+  // Endpoints (api_*.cc).
+  Response Health(Ctx& c);
+  Response Meta(Ctx& c);
+  Response LoginRoute(Ctx& c);
+  Response LogoutRoute(Ctx& c);
+  Response Me(Ctx& c);
+  Response ListLeadsRoute(Ctx& c);
+  Response GetLeadRoute(Ctx& c);
+  Response LeadAction(Ctx& c);
+  Response BulkAction(Ctx& c);
+  Response UploadAttachment(Ctx& c);
+  Response DownloadAttachment(Ctx& c);
+  Response LeadReport(Ctx& c);
+  Response LeadDossier(Ctx& c);
+  Response ExportLeads(Ctx& c);
+  Response GetRecord(Ctx& c);
+  Response Dashboard(Ctx& c);
+  Response ModelsRoute(Ctx& c);
+  Response ListUsersRoute(Ctx& c);
+  Response CreateUserRoute(Ctx& c);
+  Response UpdateUserRoute(Ctx& c);
+  Response LedgerInfo(Ctx& c);
+  Response LedgerActions(Ctx& c);
+  Response Static(Ctx& c);
+
+ public:
+  // Shared by the endpoint files.
+  static Response Json(int status, const nlohmann::json& body);
+  static Response Error(const ApiError& e);
+  static Response Error(int status, std::string code, std::string zh, std::string en,
+                        std::string field = "");
+  static Response FromStatus(const Status& s, std::string field = "");
+  static Response Forbidden();
+  // The lead if it exists and is in the user's scope; else the answer to give
+  // (403 for a scoped user whether or not it exists, so nothing leaks).
+  Result<leads::Lead> VisibleLead(Ctx& c, const std::string& code, Response* denied);
+  // A lead as the list and detail show it; masked unless `unmasked`.
+  nlohmann::json LeadJson(const leads::Lead& l, bool unmasked, const std::string& today) const;
+  // The same, serialized, for the list: kept while the lead's row, the
+  // masking and the day are unchanged (the list is the busiest endpoint).
+  std::vector<std::string> LeadItems(const std::vector<leads::Lead>& leads, bool unmasked,
+                                     const std::string& today);
+  // Records a ledger action in its own transaction.
+  Status Audit(Ctx& c, const std::string& action, const std::string& target,
+               const nlohmann::json& details);
+  // Applies the filters of a lead list request; an error names the parameter.
+  struct LeadQuery {
+    std::string where;  // SQL after WHERE
+    std::vector<std::string> binds;
+    std::string order;
+    std::string deadline;  // "", "overdue", "warning" or "due" (either)
+    int64_t page = 1, page_size = 20;
+  };
+  Result<LeadQuery> ParseLeadQuery(Ctx& c, ApiError* err) const;
+  Result<std::vector<leads::Lead>> QueryLeads(Db* db, const LeadQuery& q, int64_t limit,
+                                              int64_t offset, int64_t* total) const;
+
+ private:
+  ServerConfig config_;
+  std::vector<Route> routes_;
+  std::mutex pool_mu_;
+  std::vector<std::unique_ptr<Conn>> idle_;
+  struct Rendered {
+    std::string signature;  // the day and every column of the row
+    std::string json;
+  };
+  std::mutex render_mu_;
+  std::unordered_map<int64_t, Rendered> rendered_[2];  // [unmasked], by lead id
+};
+
+// Today in Asia/Shanghai, "YYYY-MM-DD"; seconds since the Unix epoch.
+std::string Today();
+int64_t NowUnix();
+
+}  // namespace qf::server

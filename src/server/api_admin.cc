@@ -1,0 +1,466 @@
+// Records behind the leads, the dashboard, the model catalogue, accounts and
+// the ledger.
+#include <map>
+
+#include "common/time.h"
+#include "engine/model.h"
+#include "ingest/dataset.h"
+#include "ingest/identifiers.h"
+#include "leads/scan.h"
+#include "ledger/ledger.h"
+#include "server/api.h"
+#include "server/api_util.h"
+#include "store/schema.h"
+
+namespace qf::server {
+
+using nlohmann::json;
+
+// ---------------------------------------------------------------------------
+// Records
+
+Response Api::GetRecord(Ctx& c) {
+  const std::string& name = c.params["dataset"];
+  const DatasetDef* def = FindDataset(name);
+  if (def == nullptr) {
+    return Error(404, "not_found", "没有数据集：" + name, "no dataset " + name, "dataset");
+  }
+  std::string key = c.req.Query("key");
+  if (key.empty() || key.size() > 500) {
+    return Error(400, "bad_parameter", "参数 key（记录的主键）缺失或过长",
+                 "parameter key (the record's key) is missing or too long", "key");
+  }
+  bool unmask = false;
+  Response err;
+  if (!QueryFlag(c.req, "unmask", &unmask, &err)) return err;
+  if (unmask && !c.user.Can(kUnmask)) return Forbidden();
+  // The organisation → region map follows imports, re-read at most once a minute.
+  if (NowUnix() - c.conn.scope_loaded > 60) {
+    c.conn.scope = std::make_unique<leads::ScopeResolver>(c.db());
+    if (Status s = c.conn.scope->Init(); !s.ok()) return FromStatus(s);
+    c.conn.scope_loaded = NowUnix();
+  }
+  bool found = false;
+  auto scope = c.conn.scope->OfRecord(def->name, key, &found);
+  if (!scope.ok()) return FromStatus(scope.status());
+  if (found && scope->region_code.empty()) {
+    // A record about a person without a region of its own: the person's registered one.
+    std::string id = key.substr(0, key.find('|'));
+    bool person_found = false;
+    auto p = c.conn.scope->OfRecord("persons", id, &person_found);
+    if (p.ok() && person_found) scope->region_code = p->region_code;
+  }
+  if (!found) {
+    return c.user.Scoped() ? Forbidden()
+                           : Error(404, "not_found", "没有这条记录", "no such record");
+  }
+  if (c.user.Scoped() && !InScope(c.user, scope->org, scope->region_code)) return Forbidden();
+  std::string cols;
+  for (const ColumnDef& col : def->columns) cols += QuoteIdent(col.name) + ", ";
+  auto q = c.db()->Prepare("SELECT " + cols + "_extra, _version, _import_id FROM " +
+                           QuoteIdent(VersionsTable(*def)) + " WHERE _key = ?1 AND _current = 1");
+  if (!q.ok()) return FromStatus(q.status());
+  q->BindText(1, key);
+  auto row = q->Step();
+  if (!row.ok()) return FromStatus(row.status());
+  if (!*row) return Error(404, "not_found", "没有这条记录", "no such record");
+  json fields = json::object();
+  json columns = json::array();
+  int i = 0;
+  for (const ColumnDef& col : def->columns) {
+    columns.push_back({{"name", col.name}, {"zh", col.DisplayName()}});
+    if (q->IsNull(i)) {
+      fields[col.name] = nullptr;
+    } else {
+      std::string v = q->Text(i);
+      fields[col.name] = unmask ? v : MaskField(def->name, col.name, v);
+    }
+    ++i;
+  }
+  json extra = json::object();
+  if (!q->IsNull(i)) {
+    json e = json::parse(q->Text(i), nullptr, false);
+    if (e.is_object()) {
+      for (auto& [k, v] : e.items()) {
+        std::string text = v.is_string() ? v.get<std::string>() : v.dump();
+        extra[k] = unmask ? text : MaskField(def->name, k, text);
+      }
+    }
+  }
+  json out = {{"dataset", def->name},
+              {"dataset_zh", def->zh},
+              {"key", unmask ? key : MaskKey(def->name, key)},
+              {"version", q->Int(i + 1)},
+              {"import_id", q->Int(i + 2)},
+              {"columns", columns},
+              {"fields", fields},
+              {"extra", extra}};
+  if (unmask) {
+    if (Status s = Audit(c, "view_unmasked", "record:" + def->name + "/" + key, json::object());
+        !s.ok()) {
+      return FromStatus(s);
+    }
+  }
+  return Json(200, out);
+}
+
+// ---------------------------------------------------------------------------
+// Dashboard
+
+namespace {
+
+Result<json> GroupCounts(Db* db, const std::string& column, const std::string& where,
+                         const std::vector<std::string>& binds, int limit) {
+  QF_ASSIGN_OR_RETURN(
+      Stmt q, db->Prepare("SELECT " + column +
+                          " AS k, COUNT(*), SUM(amount), SUM(detection = "
+                          "'active') FROM leads WHERE " +
+                          where + " GROUP BY k ORDER BY " + (limit > 0 ? "COUNT(*) DESC, k" : "k") +
+                          (limit > 0 ? " LIMIT " + std::to_string(limit) : "")));
+  for (size_t i = 0; i < binds.size(); ++i) q.BindText(static_cast<int>(i) + 1, binds[i]);
+  json out = json::array();
+  for (;;) {
+    QF_ASSIGN_OR_RETURN(bool row, q.Step());
+    if (!row) break;
+    out.push_back({{"key", q.IsNull(0) ? json(nullptr) : json(q.Text(0))},
+                   {"count", q.Int(1)},
+                   {"amount_fen", q.Int(2)},
+                   {"active", q.Int(3)}});
+  }
+  return out;
+}
+
+}  // namespace
+
+Response Api::Dashboard(Ctx& c) {
+  std::vector<std::string> binds;
+  std::string where = ScopeSql(c.user, &binds) + " AND status <> 'merged'";
+  Db* db = c.db();
+  auto bind_all = [&](Stmt& q) {
+    for (size_t i = 0; i < binds.size(); ++i) q.BindText(static_cast<int>(i) + 1, binds[i]);
+  };
+  auto totals = db->Prepare(
+      "SELECT COUNT(*), SUM(detection = 'active'), COALESCE(SUM(amount), 0), "
+      "COALESCE(SUM(CASE WHEN detection = 'active' AND verdict IS NOT "
+      "'dismissed' THEN amount END), 0), SUM(verdict = 'confirmed'), "
+      "SUM(verdict = 'dismissed'), SUM(status = 'closed') FROM leads WHERE " +
+      where);
+  if (!totals.ok()) return FromStatus(totals.status());
+  bind_all(*totals);
+  auto trow = totals->Step();
+  if (!trow.ok()) return FromStatus(trow.status());
+  json out;
+  out["totals"] = {{"leads", totals->Int(0)},      {"active", totals->Int(1)},
+                   {"amount_fen", totals->Int(2)}, {"amount_at_stake_fen", totals->Int(3)},
+                   {"confirmed", totals->Int(4)},  {"dismissed", totals->Int(5)},
+                   {"closed", totals->Int(6)}};
+  struct Group {
+    const char* name;
+    const char* column;
+    int limit;
+  };
+  const Group groups[] = {
+      {"by_family", "family", 0},      {"by_model", "model", 0},
+      {"by_status", "status", 0},      {"by_org", "org", 20},
+      {"by_region", "region_code", 0}, {"by_month", "substr(created_at, 1, 7)", 0}};
+  for (const Group& g : groups) {
+    auto r = GroupCounts(db, g.column, where, binds, g.limit);
+    if (!r.ok()) return FromStatus(r.status());
+    out[g.name] = std::move(r).value();
+  }
+  for (json& m : out["by_model"])
+    m["name_zh"] = m["key"].is_string() ? [&] {
+    const engine::Model* model = engine::FindBuiltinModel(m["key"].get<std::string>());
+    return model ? model->info().name_zh : m["key"].get<std::string>();
+  }() : "";
+  for (json& s : out["by_status"]) {
+    s["zh"] =
+        leads::LabelZh(leads::Statuses(), s["key"].is_string() ? s["key"].get<std::string>() : "");
+  }
+  // Deadlines: computed from the workflow parameters and today.
+  auto open = db->Prepare(
+      "SELECT id, status, route, created_at, approved_at, score, summary, "
+      "model FROM leads WHERE " +
+      where + " AND status IN ('pending','proposed','in_progress')");
+  if (!open.ok()) return FromStatus(open.status());
+  bind_all(*open);
+  std::string today = Today();
+  int64_t overdue = 0, warning = 0;
+  json items = json::array();
+  for (;;) {
+    auto row = open->Step();
+    if (!row.ok()) return FromStatus(row.status());
+    if (!*row) break;
+    leads::Lead l;
+    l.id = open->Int(0);
+    l.status = open->Text(1);
+    l.route = open->IsNull(2) ? "" : open->Text(2);
+    l.created_at = open->Text(3);
+    l.approved_at = open->IsNull(4) ? "" : open->Text(4);
+    leads::Deadline d = leads::DeadlineOf(l, config_.workflow, today);
+    if (d.state == "overdue") ++overdue;
+    if (d.state == "warning") ++warning;
+    if ((d.state == "overdue" || d.state == "warning") && items.size() < 50) {
+      items.push_back(
+          {{"id", leads::LeadCode(l.id)},
+           {"model", open->Text(7)},
+           {"score", open->Int(5)},
+           {"summary", MaskPersonalIds(open->Text(6))},
+           {"status", l.status},
+           {"deadline",
+            {{"kind", d.kind}, {"due", d.due}, {"state", d.state}, {"days_left", d.days_left}}}});
+    }
+  }
+  out["deadlines"] = {{"overdue", overdue}, {"warning", warning}, {"items", items}};
+  auto rates = db->Prepare(
+      "SELECT model, SUM(verdict = 'confirmed'), SUM(verdict = 'dismissed') "
+      "FROM leads WHERE " +
+      where + " GROUP BY model ORDER BY model");
+  if (!rates.ok()) return FromStatus(rates.status());
+  bind_all(*rates);
+  json conf = json::array();
+  for (;;) {
+    auto row = rates->Step();
+    if (!row.ok()) return FromStatus(row.status());
+    if (!*row) break;
+    int64_t yes = rates->Int(1), no = rates->Int(2);
+    conf.push_back(
+        {{"model", rates->Text(0)},
+         {"confirmed", yes},
+         {"dismissed", no},
+         {"rate", yes + no == 0 ? json(nullptr)
+                                : json(static_cast<double>(yes) / static_cast<double>(yes + no))}});
+  }
+  out["confirmation"] = conf;
+  out["today"] = today;
+  return Json(200, out);
+}
+
+// ---------------------------------------------------------------------------
+// Models
+
+Response Api::ModelsRoute(Ctx& c) {
+  std::vector<std::string> binds;
+  std::string where = ScopeSql(c.user, &binds);
+  auto q = c.db()->Prepare(
+      "SELECT model, COUNT(*), SUM(detection = 'active'), SUM(verdict = "
+      "'confirmed'), SUM(verdict = 'dismissed') FROM leads WHERE " +
+      where + " GROUP BY model");
+  if (!q.ok()) return FromStatus(q.status());
+  for (size_t i = 0; i < binds.size(); ++i) q->BindText(static_cast<int>(i) + 1, binds[i]);
+  std::map<std::string, std::array<int64_t, 4>> stats;
+  for (;;) {
+    auto row = q->Step();
+    if (!row.ok()) return FromStatus(row.status());
+    if (!*row) break;
+    stats[q->Text(0)] = {q->Int(1), q->Int(2), q->Int(3), q->Int(4)};
+  }
+  std::vector<const engine::Model*> models;
+  for (const auto& m : engine::BuiltinModels()) models.push_back(m.get());
+  auto custom = leads::LoadCustomModels(c.db(), config_.db_path);
+  if (custom.ok()) {
+    for (const auto& m : *custom) models.push_back(m.get());
+  }
+  json out = json::array();
+  for (const engine::Model* m : models) {
+    const engine::ModelInfo& info = m->info();
+    json params = json::array();
+    for (const auto& p : info.params) {
+      params.push_back(
+          {{"name", p.name}, {"default", p.default_value}, {"zh", p.zh}, {"en", p.en}});
+    }
+    auto s = stats[info.id];
+    out.push_back(
+        {{"id", info.id},
+         {"name_zh", info.name_zh},
+         {"name_en", info.name_en},
+         {"family", info.family},
+         {"detects", info.detects},
+         {"basis", info.basis},
+         {"severity", static_cast<int>(info.severity)},
+         {"params", params},
+         {"leads", s[0]},
+         {"active", s[1]},
+         {"confirmed", s[2]},
+         {"dismissed", s[3]},
+         {"confirmation_rate",
+          s[2] + s[3] == 0 ? json(nullptr)
+                           : json(static_cast<double>(s[2]) / static_cast<double>(s[2] + s[3]))}});
+  }
+  return Json(200, {{"models", out}});
+}
+
+// ---------------------------------------------------------------------------
+// Accounts
+
+namespace {
+
+json UserInfoJson(const UserInfo& u) {
+  const RoleDef* role = FindRole(u.role);
+  return {{"name", u.name},
+          {"display_name", u.display_name},
+          {"role", u.role},
+          {"role_zh", role ? role->zh : u.role},
+          {"regions", u.regions},
+          {"orgs", u.orgs},
+          {"disabled", u.disabled},
+          {"locked", u.locked},
+          {"created_at", u.created_at}};
+}
+
+}  // namespace
+
+Response Api::ListUsersRoute(Ctx& c) {
+  auto list = ListUsers(c.db(), NowUnix());
+  if (!list.ok()) return FromStatus(list.status());
+  json out = json::array();
+  for (const UserInfo& u : *list) out.push_back(UserInfoJson(u));
+  return Json(200, {{"users", out}});
+}
+
+Response Api::CreateUserRoute(Ctx& c) {
+  json body;
+  Response err;
+  NewUser u;
+  std::string password;
+  bool present = false;
+  if (!ParseObject(c.req, &body, &err) ||
+      !OnlyKnownFields(body, {"name", "display_name", "role", "password", "regions", "orgs"},
+                       &err) ||
+      !GetString(body, "name", true, 64, &u.name, &err) ||
+      !GetString(body, "display_name", false, 100, &u.display_name, &err) ||
+      !GetString(body, "role", true, 32, &u.role, &err) ||
+      !GetString(body, "password", true, 1024, &password, &err) ||
+      !GetStringList(body, "regions", 100, &present, &u.regions, &err) ||
+      !GetStringList(body, "orgs", 100, &present, &u.orgs, &err)) {
+    return err;
+  }
+  Db* db = c.db();
+  Transaction tx(db);
+  if (Status s = tx.Begin(); !s.ok()) return FromStatus(s);
+  if (Status s = CreateUser(db, u, password, config_.auth); !s.ok()) {
+    std::string msg = s.message();
+    return FromStatus(s, msg.substr(0, msg.find(':')));
+  }
+  auto ledger = ledger::Ledger::Open(db);
+  if (!ledger.ok()) return FromStatus(ledger.status());
+  json details = {{"role", u.role}, {"regions", u.regions}, {"orgs", u.orgs}};
+  auto a = (*ledger)->AppendAction(
+      {"user:" + c.user.name, "user_add", "user:" + u.name, details.dump()});
+  if (!a.ok()) return FromStatus(a.status());
+  if (Status s = (*ledger)->Flush(); !s.ok()) return FromStatus(s);
+  if (Status s = tx.Commit(); !s.ok()) return FromStatus(s);
+  auto list = ListUsers(db, NowUnix());
+  if (list.ok()) {
+    for (const UserInfo& info : *list) {
+      if (info.name == u.name) return Json(201, UserInfoJson(info));
+    }
+  }
+  return Json(201, {{"name", u.name}});
+}
+
+Response Api::UpdateUserRoute(Ctx& c) {
+  const std::string& name = c.params["name"];
+  json body;
+  Response err;
+  UserChange ch;
+  std::string password;
+  bool present = false;
+  if (!ParseObject(c.req, &body, &err) ||
+      !OnlyKnownFields(
+          body, {"display_name", "role", "password", "regions", "orgs", "disabled", "unlock"},
+          &err) ||
+      !GetString(body, "display_name", false, 100, &ch.display_name, &err) ||
+      !GetString(body, "role", false, 32, &ch.role, &err) ||
+      !GetString(body, "password", false, 1024, &password, &err) ||
+      !GetStringList(body, "regions", 100, &ch.set_regions, &ch.regions, &err) ||
+      !GetStringList(body, "orgs", 100, &ch.set_orgs, &ch.orgs, &err) ||
+      !GetBool(body, "disabled", &ch.set_disabled, &ch.disabled, &err) ||
+      !GetBool(body, "unlock", &present, &ch.unlock, &err)) {
+    return err;
+  }
+  if (name == c.user.name &&
+      ((ch.set_disabled && ch.disabled) || (!ch.role.empty() && ch.role != "admin"))) {
+    return Error(400, "self_lockout", "不能停用自己或取消自己的管理员角色",
+                 "you cannot disable yourself or drop your own admin role");
+  }
+  Db* db = c.db();
+  Transaction tx(db);
+  if (Status s = tx.Begin(); !s.ok()) return FromStatus(s);
+  if (Status s = UpdateUser(db, name, ch); !s.ok()) {
+    std::string msg = s.message();
+    return FromStatus(s, s.code() == Status::Code::kNotFound ? "" : msg.substr(0, msg.find(':')));
+  }
+  if (!password.empty()) {
+    if (Status s = SetPassword(db, name, password, config_.auth); !s.ok()) {
+      return FromStatus(s, "password");
+    }
+  }
+  auto ledger = ledger::Ledger::Open(db);
+  if (!ledger.ok()) return FromStatus(ledger.status());
+  json details = body;
+  if (details.contains("password")) details["password"] = "(changed)";
+  auto a = (*ledger)->AppendAction(
+      {"user:" + c.user.name, "user_update", "user:" + name, details.dump()});
+  if (!a.ok()) return FromStatus(a.status());
+  if (Status s = (*ledger)->Flush(); !s.ok()) return FromStatus(s);
+  if (Status s = tx.Commit(); !s.ok()) return FromStatus(s);
+  auto list = ListUsers(db, NowUnix());
+  if (!list.ok()) return FromStatus(list.status());
+  for (const UserInfo& info : *list) {
+    if (info.name == name) return Json(200, UserInfoJson(info));
+  }
+  return Error(404, "not_found", "没有用户 " + name, "no user " + name);
+}
+
+// ---------------------------------------------------------------------------
+// Ledger
+
+Response Api::LedgerInfo(Ctx& c) {
+  auto ledger = ledger::Ledger::Open(c.db());
+  if (!ledger.ok()) return FromStatus(ledger.status());
+  auto note = ledger::LatestCheckpoint(c.db());
+  if (!note.ok()) return FromStatus(note.status());
+  return Json(
+      200,
+      {{"size", (*ledger)->size()}, {"root", ToHex((*ledger)->Root())}, {"checkpoint", *note}});
+}
+
+Response Api::LedgerActions(Ctx& c) {
+  Response err;
+  int64_t limit = 0, offset = 0;
+  if (!QueryInt(c.req, "limit", 1, 1000, 100, &limit, &err) ||
+      !QueryInt(c.req, "offset", 0, INT64_MAX / 2, 0, &offset, &err)) {
+    return err;
+  }
+  std::string sql = "SELECT id, at, actor, action, target, details FROM ledger_actions WHERE 1";
+  std::vector<std::string> binds;
+  for (const char* f : {"actor", "action"}) {
+    if (c.req.HasQuery(f)) {
+      sql += std::string(" AND ") + f + " = ?";
+      binds.push_back(c.req.Query(f));
+    }
+  }
+  sql += " ORDER BY id DESC LIMIT ? OFFSET ?";
+  auto q = c.db()->Prepare(sql);
+  if (!q.ok()) return FromStatus(q.status());
+  int n = static_cast<int>(binds.size());
+  for (int i = 0; i < n; ++i) q->BindText(i + 1, binds[static_cast<size_t>(i)]);
+  q->BindInt(n + 1, limit);
+  q->BindInt(n + 2, offset);
+  json out = json::array();
+  for (;;) {
+    auto row = q->Step();
+    if (!row.ok()) return FromStatus(row.status());
+    if (!*row) break;
+    out.push_back({{"id", q->Int(0)},
+                   {"at", q->Text(1)},
+                   {"actor", q->Text(2)},
+                   {"action", q->Text(3)},
+                   {"target", MaskPersonalIds(q->Text(4))},
+                   {"details", json::parse(MaskPersonalIds(q->Text(5)), nullptr, false)}});
+  }
+  return Json(200, {{"actions", out}});
+}
+
+}  // namespace qf::server
