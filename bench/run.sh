@@ -4,7 +4,9 @@
 #   stage 1: import (bench/import_bench.cc), ROWS rows;
 #   stage 2: detection (bench/scan.sh): synth scale SCALE (default 100), import,
 #            full scan, and the SQL comparison with SQLite and PostgreSQL 15.
-#            SCAN=0 skips it; BENCH_DIR, when set, keeps the synthetic city there.
+#            SCAN=0 skips it; BENCH_DIR, when set, keeps the synthetic city there;
+#   stage 3: the server (bench/serve.sh): wrk with 256 keep-alive connections
+#            on the lead list of a scale-1 demo city. SERVE=0 skips it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD=${BUILD:-build}
@@ -15,4 +17,7 @@ DIR=${BENCH_DIR:-$(mktemp -d)}
 rm -f "$DIR"/qf-bench-payments-*.csv
 if [ "${SCAN:-1}" != 0 ]; then
   BUILD=$BUILD BENCH_DIR=${BENCH_DIR:-} bash bench/scan.sh --scale "${SCALE:-100}"
+fi
+if [ "${SERVE:-1}" != 0 ]; then
+  BUILD=$BUILD BENCH_DIR=${BENCH_DIR:-} bash bench/serve.sh
 fi
