@@ -339,7 +339,7 @@ Response Api::CreateUserRoute(Ctx& c) {
   Transaction tx(db);
   if (Status s = tx.Begin(); !s.ok()) return FromStatus(s);
   if (Status s = CreateUser(db, u, password, config_.auth); !s.ok()) {
-    std::string msg = s.message();
+    const std::string& msg = s.message();
     return FromStatus(s, msg.substr(0, msg.find(':')));
   }
   auto ledger = ledger::Ledger::Open(db);
@@ -388,7 +388,7 @@ Response Api::UpdateUserRoute(Ctx& c) {
   Transaction tx(db);
   if (Status s = tx.Begin(); !s.ok()) return FromStatus(s);
   if (Status s = UpdateUser(db, name, ch); !s.ok()) {
-    std::string msg = s.message();
+    const std::string& msg = s.message();
     return FromStatus(s, s.code() == Status::Code::kNotFound ? "" : msg.substr(0, msg.find(':')));
   }
   if (!password.empty()) {

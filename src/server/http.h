@@ -48,7 +48,7 @@ struct HttpOptions {
   uint16_t port = 8080;  // 0: any free port (see HttpServer::port)
   int io_threads = 2;
   int worker_threads = 8;
-  size_t header_limit = 16 * 1024;
+  size_t header_limit = size_t{16} * 1024;
   // The largest body a request to `path` may carry (413 beyond it).
   std::function<size_t(std::string_view method, std::string_view path)> body_limit;
   int read_timeout_seconds = 30;   // for a request once it has started
