@@ -461,6 +461,15 @@ Response Api::Dispatch(Request& req, Conn& conn) {
   return (this->*(match->fn))(c);
 }
 
+bool Api::WantsUnmasked(Ctx& c, bool* unmask, Response* denied) {
+  if (!QueryFlag(c.req, "unmask", unmask, denied)) return false;
+  if (*unmask && !c.user.Can(kUnmask)) {
+    *denied = Forbidden();
+    return false;
+  }
+  return true;
+}
+
 Status Api::Audit(Ctx& c, const std::string& action, const std::string& target,
                   const nlohmann::json& details) {
   return ledger::RecordAction(c.db(), {"user:" + c.user.name, action, target, details.dump()})

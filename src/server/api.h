@@ -128,6 +128,11 @@ class Api {
   // masking and the day are unchanged (the list is the busiest endpoint).
   std::vector<std::string> LeadItems(const std::vector<leads::Lead>& leads, bool unmasked,
                                      const std::string& today);
+  // Whether the request asks for personal data in clear (`unmask=1`); false,
+  // with the answer in *denied, when the flag is malformed or the role may not.
+  bool WantsUnmasked(Ctx& c, bool* unmask, Response* denied);
+  // The lead's detail as GET /api/leads/{id} gives it, for the exports.
+  bool LeadDetail(Ctx& c, bool unmask, nlohmann::json* out, Response* denied);
   // Records a ledger action in its own transaction.
   Status Audit(Ctx& c, const std::string& action, const std::string& target,
                const nlohmann::json& details);

@@ -32,8 +32,7 @@ Response Api::GetRecord(Ctx& c) {
   }
   bool unmask = false;
   Response err;
-  if (!QueryFlag(c.req, "unmask", &unmask, &err)) return err;
-  if (unmask && !c.user.Can(kUnmask)) return Forbidden();
+  if (!WantsUnmasked(c, &unmask, &err)) return err;
   // The organisation → region map follows imports, re-read at most once a minute.
   if (NowUnix() - c.conn.scope_loaded > 60) {
     c.conn.scope = std::make_unique<leads::ScopeResolver>(c.db());

@@ -137,8 +137,7 @@ Response Api::ExportLeads(Ctx& c) {
   if (!q.ok()) return Error(err);
   bool unmask = false;
   Response r;
-  if (!QueryFlag(c.req, "unmask", &unmask, &r)) return r;
-  if (unmask && !c.user.Can(kUnmask)) return Forbidden();
+  if (!WantsUnmasked(c, &unmask, &r)) return r;
   int64_t total = 0;
   constexpr int64_t kMaxRows = 100000;
   auto list = QueryLeads(c.db(), *q, kMaxRows, 0, &total);
@@ -161,18 +160,25 @@ Response Api::ExportLeads(Ctx& c) {
                       "leads-" + today + ".xlsx");
 }
 
-Response Api::LeadDossier(Ctx& c) {
-  bool unmask = false;
-  Response r;
-  if (!QueryFlag(c.req, "unmask", &unmask, &r)) return r;
-  if (unmask && !c.user.Can(kUnmask)) return Forbidden();
+bool Api::LeadDetail(Ctx& c, bool unmask, json* out, Response* denied) {
   Request sub = c.req;
   sub.query.clear();
   if (unmask) sub.query.emplace("unmask", "1");
   Ctx inner{sub, c.conn, c.user, c.params};
   Response detail = GetLeadRoute(inner);
-  if (detail.status != 200) return detail;
-  json d = json::parse(detail.body);
+  if (detail.status != 200) {
+    *denied = std::move(detail);
+    return false;
+  }
+  *out = json::parse(detail.body);
+  return true;
+}
+
+Response Api::LeadDossier(Ctx& c) {
+  bool unmask = false;
+  Response r;
+  json d;
+  if (!WantsUnmasked(c, &unmask, &r) || !LeadDetail(c, unmask, &d, &r)) return r;
   Book b;
   if (!b.ok()) return FromStatus(Status::IOError("cannot create a workbook"));
   lxw_worksheet* ws = b.Sheet("线索", kLeadColumns);
@@ -239,15 +245,8 @@ Response Api::LeadDossier(Ctx& c) {
 Response Api::LeadReport(Ctx& c) {
   bool unmask = false;
   Response r;
-  if (!QueryFlag(c.req, "unmask", &unmask, &r)) return r;
-  if (unmask && !c.user.Can(kUnmask)) return Forbidden();
-  Request sub = c.req;
-  sub.query.clear();
-  if (unmask) sub.query.emplace("unmask", "1");
-  Ctx inner{sub, c.conn, c.user, c.params};
-  Response detail = GetLeadRoute(inner);
-  if (detail.status != 200) return detail;
-  json d = json::parse(detail.body);
+  json d;
+  if (!WantsUnmasked(c, &unmask, &r) || !LeadDetail(c, unmask, &d, &r)) return r;
   auto s = [](const json& v) { return v.is_string() ? HtmlEscape(v.get<std::string>()) : ""; };
   std::string h;
   h += "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>问题线索 " +

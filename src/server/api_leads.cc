@@ -361,8 +361,7 @@ Response Api::ListLeadsRoute(Ctx& c) {
   if (!q.ok()) return Error(err);
   bool unmask = false;
   Response r;
-  if (!QueryFlag(c.req, "unmask", &unmask, &r)) return r;
-  if (unmask && !c.user.Can(kUnmask)) return Forbidden();
+  if (!WantsUnmasked(c, &unmask, &r)) return r;
   int64_t total = 0;
   auto list = QueryLeads(c.db(), *q, q->page_size, (q->page - 1) * q->page_size, &total);
   if (!list.ok()) return FromStatus(list.status());
@@ -397,8 +396,7 @@ Response Api::GetLeadRoute(Ctx& c) {
   auto lead = VisibleLead(c, c.params["id"], &denied);
   if (!lead.ok()) return denied;
   bool unmask = false;
-  if (!QueryFlag(c.req, "unmask", &unmask, &denied)) return denied;
-  if (unmask && !c.user.Can(kUnmask)) return Forbidden();
+  if (!WantsUnmasked(c, &unmask, &denied)) return denied;
   json j = LeadJson(*lead, unmask, Today());
   if (const engine::Model* m = engine::FindBuiltinModel(lead->model)) {
     j["model_info"] = {{"name_zh", m->info().name_zh},
