@@ -67,67 +67,55 @@ Result<Scope> ScopeResolver::OfRecord(const std::string& dataset, const std::str
   }
   const DatasetDef* def = FindDataset(dataset);
   if (def == nullptr) return s;
-  auto it = record_queries_.find(dataset);
-  if (it == record_queries_.end()) {
-    std::vector<std::string> cols;
-    for (const ColumnDef& c : def->columns) {
-      for (const char* o : kOrgColumns) {
-        if (c.name == o) cols.push_back(c.name);
-      }
+  std::vector<std::string> cols;
+  for (const ColumnDef& c : def->columns) {
+    for (const char* o : kOrgColumns) {
+      if (c.name == o) cols.push_back(c.name);
     }
-    bool has_region = false;
-    bool has_branch = false;
-    for (const ColumnDef& c : def->columns) {
-      has_region |= c.name == "region_code";
-      has_branch |= c.name == "branch_name";
-    }
-    std::string sql = "SELECT " + std::string(has_region ? "region_code" : "NULL");
-    for (const std::string& c : cols) sql += ", " + QuoteIdent(c);
-    // A party branch is named after its organisation (中共阜新市财政局支部委员会).
-    sql += has_branch ? ", branch_name" : ", NULL";
-    sql += " FROM " + QuoteIdent(VersionsTable(*def)) + " WHERE _key = ?1 AND _current = 1";
-    QF_ASSIGN_OR_RETURN(Stmt stmt, db_->Prepare(sql));
-    it = record_queries_.emplace(dataset, RecordQuery{std::move(stmt), cols.size()}).first;
   }
-  Stmt& q = it->second.stmt;
-  const size_t org_columns = it->second.org_columns;
-  q.Reset();
-  q.BindText(1, key);
-  QF_ASSIGN_OR_RETURN(bool row, q.Step());
+  bool has_region = false;
+  bool has_branch = false;
+  for (const ColumnDef& c : def->columns) {
+    has_region |= c.name == "region_code";
+    has_branch |= c.name == "branch_name";
+  }
+  std::string sql = "SELECT " + std::string(has_region ? "region_code" : "NULL");
+  for (const std::string& c : cols) sql += ", " + QuoteIdent(c);
+  // A party branch is named after its organisation (中共阜新市财政局支部委员会).
+  sql += has_branch ? ", branch_name" : ", NULL";
+  sql += " FROM " + QuoteIdent(VersionsTable(*def)) + " WHERE _key = ?1 AND _current = 1";
+  QF_ASSIGN_OR_RETURN(CachedStmt q, db_->Cached(sql));
+  q->BindText(1, key);
+  QF_ASSIGN_OR_RETURN(bool row, q->Step());
   if (!row) return s;
   *found = true;
-  if (!q.IsNull(0) && IsRegionCode(q.TextView(0))) s.region_code = q.Text(0);
-  for (size_t i = 0; i < org_columns; ++i) {
-    if (!q.IsNull(static_cast<int>(i) + 1)) {
-      s.org = q.Text(static_cast<int>(i) + 1);
+  if (!q->IsNull(0) && IsRegionCode(q->TextView(0))) s.region_code = q->Text(0);
+  for (size_t i = 0; i < cols.size(); ++i) {
+    if (!q->IsNull(static_cast<int>(i) + 1)) {
+      s.org = q->Text(static_cast<int>(i) + 1);
       break;
     }
   }
-  const int branch = static_cast<int>(org_columns) + 1;
-  if (s.org.empty() && !q.IsNull(branch)) s.org = OrgInName(q.Text(branch));
-  q.Reset();
+  const int branch = static_cast<int>(cols.size()) + 1;
+  if (s.org.empty() && !q->IsNull(branch)) s.org = OrgInName(q->Text(branch));
   if (s.region_code.empty() && !s.org.empty()) s.region_code = RegionOfOrg(s.org);
   return s;
 }
 
 Result<Scope> ScopeResolver::OfLead(int64_t lead_id) {
-  if (lead_records_.raw() == nullptr) {
-    QF_ASSIGN_OR_RETURN(lead_records_,
-                        db_->Prepare("SELECT subject_dataset, subject_key FROM leads "
-                                     "WHERE id = ?1 UNION ALL SELECT * FROM (SELECT "
-                                     "dataset, key FROM lead_evidence WHERE lead_id = ?1 "
-                                     "ORDER BY seq)"));
-  }
-  Stmt& q = lead_records_;
-  q.Reset();
-  q.BindInt(1, lead_id);
   std::vector<std::pair<std::string, std::string>> records;
-  for (;;) {
-    QF_ASSIGN_OR_RETURN(bool row, q.Step());
-    if (!row) break;
-    records.emplace_back(q.Text(0), q.Text(1));
+  {
+    QF_ASSIGN_OR_RETURN(CachedStmt q,
+                        db_->Cached("SELECT subject_dataset, subject_key FROM leads WHERE id = ?1 "
+                                    "UNION ALL SELECT * FROM (SELECT dataset, key FROM "
+                                    "lead_evidence WHERE lead_id = ?1 ORDER BY seq)"));
+    q->BindInt(1, lead_id);
+    for (;;) {
+      QF_ASSIGN_OR_RETURN(bool row, q->Step());
+      if (!row) break;
+      records.emplace_back(q->Text(0), q->Text(1));
+    }
   }
-  q.Reset();
   // Evidence first (it says where the money or the case was), the subject last.
   if (!records.empty()) std::rotate(records.begin(), records.begin() + 1, records.end());
   Scope out;

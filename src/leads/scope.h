@@ -3,7 +3,6 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -22,7 +21,7 @@ struct Scope {
 // are the registering authority's region (GB 32100). "" when not a credit code.
 std::string RegionOfCreditCode(std::string_view code);
 
-// Finds scopes from stored records. Holds prepared statements; one per thread.
+// Finds scopes from stored records (statements kept by Db::Cached); one per thread.
 class ScopeResolver {
  public:
   explicit ScopeResolver(Db* db) : db_(db) {}
@@ -38,14 +37,8 @@ class ScopeResolver {
   std::string OrgInName(const std::string& name) const;
 
  private:
-  struct RecordQuery {
-    Stmt stmt;
-    size_t org_columns = 0;
-  };
   Db* db_;
   std::unordered_map<std::string, std::string> org_region_;
-  std::map<std::string, RecordQuery> record_queries_;  // by dataset
-  Stmt lead_records_;
 };
 
 // Sets leads.org and leads.region_code for the leads a scan touched (all leads

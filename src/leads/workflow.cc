@@ -7,6 +7,7 @@
 #include "common/calendar.h"
 #include "common/hash.h"
 #include "common/time.h"
+#include "ingest/value.h"
 
 namespace qf::leads {
 
@@ -97,14 +98,11 @@ Result<WorkflowParams> LoadWorkflowParams(const std::string& settings_path) {
 
 namespace {
 
-// Day number of "YYYY-MM-DD…"; nullopt when it does not start with a date.
+// Day number of "YYYY-MM-DD…" (a date or a stored datetime); nullopt otherwise.
 std::optional<int64_t> DayOf(const std::string& s) {
-  int y = 0, m = 0, d = 0;
-  if (s.size() < 10 || std::sscanf(s.c_str(), "%4d-%2d-%2d", &y, &m, &d) != 3 ||
-      !IsValidDate(y, m, d)) {
-    return std::nullopt;
-  }
-  return DaysFromCivil(y, m, d);
+  auto d = ParseDate(std::string_view(s).substr(0, 10));
+  if (!d) return std::nullopt;
+  return DaysFromCivil(d->year, d->month, d->day);
 }
 
 Status Refuse(const std::string& en, const std::string& zh) { return Status::InvalidInput(en, zh); }

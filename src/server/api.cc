@@ -318,8 +318,7 @@ Result<Api::Conn*> Api::Borrow() {
   }
   auto c = std::make_unique<Conn>();
   QF_ASSIGN_OR_RETURN(c->db, Db::Open(config_.db_path));
-  c->scope = std::make_unique<leads::ScopeResolver>(c->db.get());
-  return c.release();
+  return c.release();  // the scope resolver is made on first use (GetRecord)
 }
 
 void Api::Return(Conn* c) {
