@@ -145,6 +145,29 @@ const std::vector<AnomalyKind>& AnomalyKinds() {
        "in one org-year of 双随机 cases: a target drawn ≥ 3 times, or one inspector on ≥ 50 % of "
        "cases (org with ≥ 6 inspectors)",
        "enforcement"},
+      // network: paths of 2–3 hops through the relationship graph that the
+      // direct models above (who holds the company, same household, declared
+      // relatives) do not see
+      {"network", "leader_indirect_link", "领导干部通过隐性关系与收款/中标企业关联",
+       "a company paid by an organisation or winning its tender is linked to a leader in post "
+       "there by 2–3 hops: a declared relative holds a company holding ≥ 30 % of it; an "
+       "undeclared member of the leader's household holds it; its registered phone is a declared "
+       "relative's; or it is held by a declared relative and paid under its name only (no "
+       "payee_party), in a variant form",
+       "payments or tenders and the winning bid; companies; shareholders (the chain); officials"},
+      {"network", "linked_bidders", "投标人之间存在股权或亲属关联",
+       "two bidders of one tender share a shareholder, one holds ≥ 30 % of the other, or their "
+       "legal representatives are in one registered household (no shared IP, phone or account)",
+       "tenders; the linked bids"},
+      {"network", "handler_linked_beneficiary", "经办人与领取人存在隐性关联",
+       "the beneficiary's registered phone is the handler's, the welfare account is the handler's "
+       "salary account (a payments payee_account with payee_party = the handler), or the "
+       "beneficiary lives in the household of the handler's declared relative",
+       "welfare payments (relatives)"},
+      {"network", "inspector_linked_target", "执法人员与检查对象存在隐性关联",
+       "the target company is held ≥ 30 % by a company of a member of an inspector's household, "
+       "or is registered with an inspector's phone",
+       "enforcement; companies"},
   };
   return kinds;
 }

@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "synth/names.h"
+#include "synth/variants.h"
 #include "synth/world.h"
 
 namespace qf::synth {
@@ -37,7 +38,159 @@ std::set<std::string>& UsedNames() {
   return names;
 }
 
+// Hidden links between leaders and the companies their organisation pays or
+// buys from (leader_indirect_link), paths the direct models (a leader or a
+// declared relative as legal rep or shareholder of the payee or winner) do not
+// see: through a company holding ≥ 30 %, through a household member left out
+// of the declaration, through a shared phone, or through payments that name
+// the company only, in a variant form. Its own stream: the rest of the city
+// does not depend on it.
+template <typename OfficialKey>
+void PlantLeaderNetwork(World& w, const std::vector<int>& leaders, const std::set<int>& used,
+                        const OfficialKey& official_key) {
+  Rng net = w.Stream(kStreamNetwork + kStreamCompanies);
+  std::unordered_set<std::string> official_ids;
+  for (const Official& o : w.officials) official_ids.insert(o.p.id);
+  std::vector<int> free;
+  for (int oi : leaders) {
+    if (!used.count(oi)) free.push_back(oi);
+  }
+  if (free.empty()) free = leaders;
+  std::set<int> taken;
+  // The leaders who left a household member out of their declaration
+  // (organisations.cc), whether or not other plants use them.
+  std::vector<int> undeclared;
+  for (int oi : leaders) {
+    for (const Relative& r : w.officials[static_cast<size_t>(oi)].household) {
+      if (!r.declared) {
+        undeclared.push_back(oi);
+        break;
+      }
+    }
+  }
+  // A leader not taken yet with a household member that fits: a declared
+  // relative, or the undeclared member.
+  auto pick = [&](bool declared, bool needs_phone, int* leader) -> const Relative* {
+    const std::vector<int>& from = declared ? free : undeclared;
+    for (int t = 0; t < 400 && !from.empty(); ++t) {
+      int oi = net.Pick(from);
+      if (taken.count(oi) && t < 300) continue;
+      const Official& o = w.officials[static_cast<size_t>(oi)];
+      for (const Relative& r : o.household) {
+        if (r.declared != declared || AgeAt(r.person.birth, WindowStart()) < 20 ||
+            r.person.death != kNever || official_ids.count(r.person.id) ||
+            w.planted_company_holders.count(r.person.id) || (needs_phone && !r.person.has_phone))
+          continue;
+        taken.insert(oi);
+        *leader = oi;
+        return &r;
+      }
+    }
+    return nullptr;
+  };
+  auto front = [&]() -> const Person& { return NextFront(w); };
+  auto est = [&](int from_year, int span_days) {
+    return D(from_year, 1, 1) + static_cast<Days>(net.Int(0, span_days));
+  };
+  auto ratio = [&](double lo, double hi) {
+    return std::round((lo + (hi - lo) * net.U()) * 20) / 20;  // 5 % steps
+  };
+  const int count = PlantCount(w, 3);
+  int tender_turn = 0;  // every third payee of the first three shapes wins a tender instead
+  enum Shape { kChain, kUndeclared, kPhone, kNameOnly, kNearChain };
+  for (int shape : {kChain, kUndeclared, kPhone, kNameOnly, kNearChain}) {
+    int n = shape == kNearChain ? PlantCount(w, 2, 2) : count;
+    for (int k = 0; k < n; ++k) {
+      int oi = -1;
+      const Relative* rel = pick(shape != kUndeclared, shape == kPhone, &oi);
+      if (!rel) continue;
+      const Official& o = w.officials[static_cast<size_t>(oi)];
+      const Person& person = rel->person;
+      NetworkLink link;
+      link.official = oi;
+      int industry = static_cast<int>(net.Int(0, 3));
+      // The payee or winner, made after X (credit codes follow the register's order).
+      auto payee = [&]() {
+        Company c = NewCompany(w, net, industry, o.p.region, est(2012, 2900));
+        c.reserved = true;
+        return c;
+      };
+      Company y;
+      std::vector<Holder> holders;
+      std::vector<Key> chain;
+      switch (shape) {
+        case kChain:
+        case kNearChain: {
+          // The relative holds X (legal rep and sole owner, or the majority);
+          // X holds 30–60 % of the payee (5 % in the near miss).
+          Company x = NewCompany(w, net, 3, o.p.region, est(2010, 2500));
+          x.reserved = true;
+          std::vector<Holder> xh;
+          if (k % 2 == 0) {
+            x.legal_rep = person;
+            xh.push_back({person.id, person.name, 1.0});
+          } else {
+            const Person& f = front();
+            x.legal_rep = f;
+            xh.push_back({person.id, person.name, 0.6});
+            xh.push_back({f.id, f.name, 0.4});
+          }
+          std::string xcode = x.code, xname = x.name;
+          AddCompany(w, net, std::move(x), xh);
+          y = payee();
+          double share = shape == kNearChain ? 0.05 : ratio(0.3, 0.6);
+          const Person& f = front();
+          y.legal_rep = f;
+          holders = {{f.id, f.name, 1.0 - share}, {xcode, xname, share}};
+          chain = {{"shareholders", y.code + "|" + xcode}};
+          link.shape = shape == kNearChain ? "holding_chain_5_percent" : "holding_chain";
+          link.near = shape == kNearChain;
+          break;
+        }
+        case kUndeclared:
+        case kNameOnly:
+          // The household member left out of the declaration (or, paid under a
+          // name variant, a declared relative) as legal rep or shareholder.
+          y = payee();
+          if (k % 2 == 0) {
+            y.legal_rep = person;
+            holders = {{person.id, person.name, 1.0}};
+          } else {
+            const Person& f = front();
+            y.legal_rep = f;
+            double share = ratio(0.35, 0.45);
+            holders = {{f.id, f.name, 1.0 - share}, {person.id, person.name, share}};
+          }
+          link.shape = shape == kUndeclared ? "undeclared_household" : "name_only_payee";
+          link.name_only = shape == kNameOnly;
+          break;
+        default: {
+          // Held by strangers, registered with the relative's mobile phone.
+          y = payee();
+          const Person& f = front();
+          y.legal_rep = f;
+          y.phone = PhoneOf(person);
+          holders = {{f.id, f.name, 1.0}};
+          link.shape = "shared_phone";
+          break;
+        }
+      }
+      if (shape == kChain || shape == kUndeclared || shape == kPhone) {
+        link.via_tender = tender_turn++ % 3 == 2;
+      }
+      std::string code = y.code;
+      link.company = AddCompany(w, net, std::move(y), holders);
+      link.proof = {{"companies", code}};
+      link.proof.insert(link.proof.end(), chain.begin(), chain.end());
+      link.proof.push_back(official_key(oi));
+      w.network_links.push_back(std::move(link));
+    }
+  }
+}
+
 }  // namespace
+
+bool IsCompanyName(const std::string& name) { return UsedNames().count(name) > 0; }
 
 const char* IndustryName(int industry) { return kIndustryTable[industry].name; }
 
@@ -70,15 +223,30 @@ Company NewCompany(World& w, Rng& rng, int industry, int region, Days establishe
 int AddCompany(World& w, Rng& rng, Company c, const std::vector<Holder>& holders) {
   DatasetWriter& out = w.Out("companies");
   Row r(out.def());
-  r.Set("credit_code", c.code).Set("name", c.name).Set("legal_rep_id_number", c.legal_rep.id);
-  r.Set("legal_rep_name", c.legal_rep.name)
-      .Set("registered_capital", MoneyVaried(c.capital_fen, rng));
+  r.Set("credit_code", c.code).Set("name", c.name);
+  // About 8 % of honest companies name their legal representative without an
+  // ID number (half of them in a variant form); planted ones always carry it.
+  if (!c.reserved && w.rep_variants.Chance(0.08)) {
+    std::string name = c.legal_rep.name;
+    Variant v = Variant::kNone;
+    if (w.rep_variants.Chance(0.5)) v = VaryName(false, c.legal_rep.name, w.rep_variants, &name);
+    r.Set("legal_rep_name", name);
+    w.Mention("companies", c.code, "legal_rep_name", name, false, c.legal_rep.id, VariantName(v));
+  } else {
+    r.Set("legal_rep_id_number", c.legal_rep.id).Set("legal_rep_name", c.legal_rep.name);
+  }
+  r.Set("registered_capital", MoneyVaried(c.capital_fen, rng));
   r.Set("established_date", FormatDayVaried(c.established, rng)).Set("status", c.status);
   if (c.status_date != kNever) r.Set("status_date", FormatDay(c.status_date));
-  r.Set("address", StreetAddress(rng, kRegions[c.region].name));
-  char phone[64];
-  std::snprintf(phone, sizeof phone, "0418-%07d", 2000000 + static_cast<int>(w.companies.size()));
-  r.Set("phone", phone)
+  StreetAddress(rng, kRegions[c.region].name);  // keeps the caller's stream
+  r.Set("address", UniqueAddress(w, c.region));
+  if (c.phone.empty()) {
+    // A landline of its own (0418 is Fuxin's area code).
+    char phone[64];
+    std::snprintf(phone, sizeof phone, "0418-%07d", 2000000 + static_cast<int>(w.companies.size()));
+    c.phone = phone;
+  }
+  r.Set("phone", c.phone)
       .Set("industry", IndustryName(c.industry))
       .Set("region_code", RegionCode(c.region));
   out.Write(r);
@@ -97,6 +265,7 @@ int AddCompany(World& w, Rng& rng, Company c, const std::vector<Holder>& holders
     s.Set("subscribed_amount", Money(std::llround(static_cast<double>(c.capital_fen) * h.ratio)));
     s.Set("start_date", FormatDay(c.established));
     sh.Write(s);
+    c.holders.push_back(PartyKey(h.party));
   }
   if (c.reserved) {
     w.planted_company_holders.insert(c.legal_rep.id);
@@ -167,7 +336,12 @@ Status GenerateCompanies(World& w) {
   if (leaders.empty()) return Status::Internal("no leaders");
   std::sort(leaders.begin(), leaders.end());
   size_t next_leader = static_cast<size_t>(plant.Int(0, leaders.size() - 1));
-  auto take_leader = [&]() { return leaders[next_leader++ % leaders.size()]; };
+  std::set<int> used_leaders;  // behind other plants: the hidden links take others
+  auto take_leader = [&]() {
+    int oi = leaders[next_leader++ % leaders.size()];
+    used_leaders.insert(oi);
+    return oi;
+  };
   auto official_key = [&](int oi) {
     const Official& o = w.officials[static_cast<size_t>(oi)];
     return Key{"officials",
@@ -183,7 +357,8 @@ Status GenerateCompanies(World& w) {
     Company c = NewCompany(w, plant, industry, o.p.region,
                            D(2016, 1, 1) + static_cast<Days>(plant.Int(0, 2800)));
     c.reserved = true;
-    const Person& front = rng.Pick(w.entrepreneurs);
+    rng.Next();  // the draw of a front from before fronts had a pool: the stream stays
+    const Person& front = NextFront(w);
     std::vector<Holder> holders;
     std::string shape;
     Key proof;
@@ -220,7 +395,7 @@ Status GenerateCompanies(World& w) {
     for (const Relative& r : o.household) {
       // Not an official in post (a leader would also be 经商办企业).
       if (AgeAt(r.person.birth, WindowStart()) >= 20 && r.person.death == kNever &&
-          !official_ids.count(r.person.id)) {
+          !official_ids.count(r.person.id) && r.declared) {
         rel = &r;
         if (variant % 2 == 0) break;
       }
@@ -231,7 +406,8 @@ Status GenerateCompanies(World& w) {
                            D(2012, 1, 1) + static_cast<Days>(plant.Int(0, 3300)));
     c.reserved = true;
     std::vector<Holder> holders;
-    const Person& front = rng.Pick(w.entrepreneurs);
+    rng.Next();  // the draw of a front from before fronts had a pool: the stream stays
+    const Person& front = NextFront(w);
     Key proof;
     if (variant % 2 == 0) {
       c.legal_rep = rel->person;
@@ -266,7 +442,8 @@ Status GenerateCompanies(World& w) {
       Company c = NewCompany(w, plant, 0, o.p.region,
                              D(2015, 1, 1) + static_cast<Days>(plant.Int(0, 2000)));
       c.reserved = true;
-      const Person& front = rng.Pick(w.entrepreneurs);
+      rng.Next();  // the draw of a front from before fronts had a pool: the stream stays
+      const Person& front = NextFront(w);
       c.legal_rep = front;
       std::string code = c.code;
       lc.company = AddCompany(w, plant, std::move(c),
@@ -282,6 +459,7 @@ Status GenerateCompanies(World& w) {
       ++made;
     }
   }
+  PlantLeaderNetwork(w, leaders, used_leaders, official_key);
   return Status::OK();
 }
 

@@ -4,9 +4,12 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <string>
+#include <unordered_map>
 
 #include "common/calendar.h"
 #include "synth/names.h"
+#include "synth/variants.h"
 #include "synth/world.h"
 
 namespace qf::synth {
@@ -51,6 +54,35 @@ Status GenerateConduct(World& w) {
     hotels.push_back(std::string(i % 3 == 0 ? "阜新" : kCities[i % std::size(kCities)]) +
                      TradeName(rng) + "酒店");
   }
+  // Registered vendors: every other local restaurant and the local hotels are
+  // catering and hotel companies of the register, named on honest invoices as
+  // registered (planted claims keep the original names). Hotels of other
+  // cities, small shops and scenic spots are in no register here.
+  std::vector<std::string> honest_restaurants = restaurants, honest_hotels = hotels;
+  std::unordered_map<std::string, std::string> registered;  // vendor name → credit code
+  {
+    std::vector<const Company*> caterers, hoteliers;
+    for (const Company& c : w.companies) {
+      if (c.reserved || c.industry != 4 || c.status == "注销" || c.status == "吊销" ||
+          c.established > D(kFirstYear - 1, 1, 1))
+        continue;
+      bool catering = c.name.size() > 24 && c.name.substr(c.name.size() - 24) == "餐饮管理有限公司";
+      (catering ? caterers : hoteliers).push_back(&c);
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < restaurants.size() && k < caterers.size(); i += 2, ++k) {
+      honest_restaurants[i] = caterers[k]->name;
+      registered.emplace(caterers[k]->name, caterers[k]->code);
+    }
+    k = 0;
+    for (size_t i = 0; i < hotels.size() && k < hoteliers.size(); i += 3, ++k) {
+      honest_hotels[i] = hoteliers[k]->name;
+      registered.emplace(hoteliers[k]->name, hoteliers[k]->code);
+    }
+  }
+  // Honest invoices now and then name the vendor in a variant form; its own
+  // stream, so the claims themselves do not depend on it.
+  Rng var = w.Stream(kStreamVariants + kStreamConduct);
   int64_t claim_serial = 0, invoice_serial = 0;
   auto claim_id = [&](Days d) {
     char buf[64];
@@ -89,6 +121,17 @@ Status GenerateConduct(World& w) {
         ++b;
       } while (!vendor_days[o.org].insert({c.vendor, c.start}).second);
     }
+    std::string written = c.vendor;
+    const char* variant = "none";
+    if (mode == 0 && var.Chance(0.1)) {
+      Variant v = VaryName(true, c.vendor, var, &written);
+      // Never the written name of another claim of the body that day (split_invoices).
+      if (v != Variant::kNone && vendor_days[o.org].insert({written, c.start}).second) {
+        variant = VariantName(v);
+      } else {
+        written = c.vendor;
+      }
+    }
     Row r(rout.def());
     std::string id = claim_id(c.end);
     r.Set("claim_id", id)
@@ -97,7 +140,7 @@ Status GenerateConduct(World& w) {
     r.Set("claim_date", FormatDayVaried(Working(c.end + static_cast<Days>(rng.Int(1, 20))), rng))
         .Set("kind", c.kind);
     r.Set("amount", MoneyVaried(c.fen, rng))
-        .Set("vendor_name", c.vendor)
+        .Set("vendor_name", written)
         .Set("vendor_category", c.category);
     r.Set("location", c.location)
         .Set("start_date", FormatDayVaried(c.start, rng))
@@ -105,6 +148,9 @@ Status GenerateConduct(World& w) {
     if (c.persons > 0) r.Set("persons", std::to_string(c.persons));
     r.Set("description", c.description).Set("invoice_no", invoice(c.start));
     rout.Write(r);
+    auto reg = registered.find(c.vendor);
+    w.Mention("reimbursements", id, "vendor_name", written, true,
+              reg == registered.end() ? std::string() : reg->second, variant);
     return Key{"reimbursements", id};
   };
   auto alive_at = [&](const Official& o, Days d) { return d < o.ghost_death; };
@@ -126,7 +172,7 @@ Status GenerateConduct(World& w) {
         c.kind = "差旅";
         c.end = c.start + days - 1;
         c.location = kCities[rng.Int(0, std::size(kCities) - 1)];
-        c.vendor = hotels[static_cast<size_t>(rng.Int(0, hotels.size() - 1))];
+        c.vendor = honest_hotels[static_cast<size_t>(rng.Int(0, hotels.size() - 1))];
         c.category = "酒店";
         c.fen = days * rng.Int(250, 480) * 100 + rng.Int(200, 1200) * 100;
         c.description = "赴" + c.location + "参加业务工作会议";
@@ -138,14 +184,14 @@ Status GenerateConduct(World& w) {
         c.fen = c.persons * rng.Int(5500, 13000);
         c.category = "餐饮";
         c.description = "接待上级部门检查指导工作用餐";
-        c.vendor = restaurants[static_cast<size_t>(rng.Int(0, restaurants.size() - 1))];
+        c.vendor = honest_restaurants[static_cast<size_t>(rng.Int(0, restaurants.size() - 1))];
       } else if (x < 0.72) {
         c.kind = "会议";
         c.end = c.start + static_cast<Days>(rng.Int(0, 1));
         c.location = "阜新市";
         c.persons = static_cast<int>(rng.Int(20, 80));
         c.fen = c.persons * rng.Int(150, 350) * 100;
-        c.vendor = hotels[0];
+        c.vendor = honest_hotels[0];
         c.category = "酒店";
         c.description = "全市业务工作会议";
       } else if (x < 0.82) {
@@ -153,7 +199,7 @@ Status GenerateConduct(World& w) {
         c.end = c.start;
         bool scenic = rng.Chance(0.3);
         c.location = "阜新市";
-        c.vendor = scenic ? kScenic[rng.Int(0, std::size(kScenic) - 1)] : hotels[1];
+        c.vendor = scenic ? kScenic[rng.Int(0, std::size(kScenic) - 1)] : honest_hotels[1];
         c.category = scenic ? "景区" : "酒店";
         c.persons = static_cast<int>(rng.Int(10, 40));
         c.fen = c.persons * rng.Int(40, 120) * 100;

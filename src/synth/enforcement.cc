@@ -2,6 +2,7 @@
 // inspector draws, penalties with audio-video records, publication within 7
 // working days. Plants the enforcement family and a publication near miss.
 #include <algorithm>
+#include <cmath>
 #include <set>
 #include <unordered_set>
 
@@ -229,7 +230,8 @@ Status GenerateEnforcement(World& w) {
                 Company c = NewCompany(w, plant, static_cast<int>(plant.Int(1, 4)), o.p.region,
                                        D(2014, 1, 1) + static_cast<Days>(plant.Int(0, 2500)));
                 c.reserved = true;
-                const Person& front = rng.Pick(w.entrepreneurs);
+                rng.Next();  // the draw of a front from before fronts had a pool: the stream stays
+                const Person& front = NextFront(w);
                 c.legal_rep = front;
                 target = c.code;
                 extra = {{"shareholders", c.code + "|" + o.p.id}};
@@ -325,6 +327,96 @@ Status GenerateEnforcement(World& w) {
         w.Plant("inspection_imbalance",
                 imbalance_shape == 0 ? "target_drawn_repeatedly" : "one_inspector_everywhere",
                 imbalance_keys);
+      }
+    }
+  }
+
+  // Hidden links between an inspector and the target (inspector_linked_target)
+  // that inspector_conflict (the inspector, the household or a declared
+  // relative as legal rep or shareholder of the target) does not see: a
+  // household member holds X, which holds 30–60 % of the target (5 % in the
+  // near miss), or the target is registered with the inspector's phone.
+  // Inspections on a complaint or a campaign (not 双随机), after every other
+  // case, on their own stream.
+  Rng net = w.Stream(kStreamNetwork + kStreamEnforcement);
+  std::set<int> used;
+  enum Shape { kChain, kPhone, kNearChain };
+  for (int shape : {kChain, kPhone, kNearChain}) {
+    int n = shape == kNearChain ? PlantCount(w, 2, 2) : count;
+    for (int k = 0; k < n; ++k) {
+      int insp = -1;
+      size_t oi = 0;
+      const Relative* member = nullptr;
+      for (int t = 0; t < 500 && insp < 0; ++t) {
+        size_t c = static_cast<size_t>(net.Int(0, static_cast<int64_t>(orgs.size()) - 1));
+        const Org& org = w.orgs[static_cast<size_t>(orgs[c])];
+        int i = net.Pick(org.officials);
+        const Official& o = w.officials[static_cast<size_t>(i)];
+        // Not a leader (whose holdings are another question), alive, in no other plant.
+        if (used.count(i) || o.leader || o.ghost_death != kNever || o.p.death != kNever) continue;
+        if (shape == kPhone && !o.p.has_phone) continue;
+        member = nullptr;
+        for (const Relative& r : o.household) {
+          if (AgeAt(r.person.birth, WindowStart()) >= 20 && r.person.death == kNever &&
+              !official_ids.count(r.person.id) && !w.planted_company_holders.count(r.person.id))
+            member = &r;
+        }
+        if (shape != kPhone && !member) continue;
+        used.insert(i);
+        insp = i;
+        oi = c;
+      }
+      if (insp < 0) break;
+      const Official& o = w.officials[static_cast<size_t>(insp)];
+      const Org& org = w.orgs[static_cast<size_t>(orgs[oi])];
+      const Person& front = NextFront(w);
+      std::vector<Holder> holders = {{front.id, front.name, 1.0}};
+      if (shape != kPhone) {
+        // X first: credit codes follow the register's order.
+        Company x =
+            NewCompany(w, net, 3, o.p.region, D(2009, 1, 1) + static_cast<Days>(net.Int(0, 2500)));
+        x.reserved = true;
+        x.legal_rep = member->person;
+        std::string xcode = x.code, xname = x.name;
+        AddCompany(w, net, std::move(x), {{member->person.id, member->person.name, 1.0}});
+        double s = shape == kNearChain ? 0.05 : std::round((0.3 + 0.3 * net.U()) * 20) / 20;
+        holders = {{front.id, front.name, 1.0 - s}, {xcode, xname, s}};
+      }
+      Company target = NewCompany(w, net, static_cast<int>(net.Int(1, 4)), o.p.region,
+                                  D(2011, 1, 1) + static_cast<Days>(net.Int(0, 3000)));
+      target.reserved = true;
+      target.legal_rep = front;
+      if (shape == kPhone) target.phone = PhoneOf(o.p);
+      std::string code = target.code;
+      AddCompany(w, net, std::move(target), holders);
+      int b = insp;
+      for (int t = 0; t < 20 && b == insp; ++t) b = net.Pick(org.officials);
+      if (b == insp) continue;
+      int year = static_cast<int>(net.Int(kFirstYear, kLastYear));
+      Days start = Working(D(year, 1, 3) + static_cast<Days>(net.Int(0, 330)));
+      char id[64];
+      std::snprintf(id, sizeof id, "FXZF%d-%03zu-%05lld", year, oi + 1,
+                    static_cast<long long>(++serial));
+      Row r(out.def());
+      r.Set("case_id", id).Set("org", org.name).Set("target_party", code);
+      r.Set("inspector_id_numbers", o.p.id + ";" + w.officials[static_cast<size_t>(b)].p.id);
+      r.Set("kind", "检查")
+          .Set("started_at", FormatDateTime(start, 9 * 60 + static_cast<int>(net.Int(0, 120))));
+      r.Set("closed_at", FormatDateTime(start, 15 * 60 + static_cast<int>(net.Int(0, 120))));
+      r.Set("result", net.Chance(0.5) ? "未发现问题" : "责令整改");
+      r.Set("has_av_record", net.Chance(0.6) ? "是" : "否");
+      Days pub = static_cast<Days>(AddWorkingDaysDays(start, static_cast<int>(net.Int(3, 15))));
+      r.Set("published_at", FormatDateTime(pub, 10 * 60 + static_cast<int>(net.Int(0, 300))));
+      r.Set("source", net.Chance(0.5) ? "投诉举报" : "专项");
+      out.Write(r);
+      std::vector<Key> keys = {{"enforcement", id}, {"companies", code}};
+      const char* name = shape == kPhone       ? "shared_phone"
+                         : shape == kNearChain ? "holding_chain_5_percent"
+                                               : "holding_chain";
+      if (shape == kNearChain) {
+        w.NearMiss("inspector_linked_target", name, keys);
+      } else {
+        w.Plant("inspector_linked_target", name, keys);
       }
     }
   }

@@ -8,6 +8,7 @@
 
 #include "common/calendar.h"
 #include "synth/names.h"
+#include "synth/variants.h"
 #include "synth/world.h"
 
 namespace qf::synth {
@@ -52,6 +53,10 @@ struct Pay {
   int64_t fen = 0;
   int budget_mode = 0;  // 0 own line, 1 none, 2 unknown id, 3 another org's line
   int group = -1;       // planted truth / near-miss group
+  bool net = false;     // a hidden-link payment: formatted from its own stream
+  // Written without payee_party: the entity the name stands for, and how it is written.
+  std::string entity;
+  const char* variant = nullptr;
 };
 
 struct Group {
@@ -167,6 +172,35 @@ Status GenerateFunds(World& w) {
     rel_by_org[static_cast<size_t>(w.officials[static_cast<size_t>(lc.official)].org)].push_back(
         &lc);
   }
+
+  // Companies hidden-linked to a leader (network family), paid by the
+  // leader's organisation 1–3 times in one year; their own stream, like the
+  // name-only payments' (`var`), so the other payments do not depend on them.
+  Rng net = w.Stream(kStreamNetwork + kStreamFunds);
+  Rng var = w.Stream(kStreamVariants + kStreamFunds);
+  struct NetPlan {
+    const NetworkLink* link;
+    int year;
+    int payments;
+    bool anchor;  // an ordinary payment by another body, with payee_party
+  };
+  std::vector<std::vector<NetPlan>> net_by_org(w.orgs.size());
+  for (const NetworkLink& l : w.network_links) {
+    if (l.via_tender) continue;
+    size_t org = static_cast<size_t>(w.officials[static_cast<size_t>(l.official)].org);
+    net_by_org[org].push_back({&l, static_cast<int>(net.Int(kFirstYear, kLastYear)),
+                               static_cast<int>(net.Int(1, 3)), false});
+    // A company paid under its name only is also an ordinary vendor of another
+    // body, which pays it with its credit code: its account is on record, so
+    // the name variant can be resolved.
+    if (l.name_only && w.orgs.size() > 1) {
+      size_t other = static_cast<size_t>(net.Int(0, static_cast<int64_t>(w.orgs.size()) - 2));
+      if (other >= org) ++other;
+      net_by_org[other].push_back({&l, static_cast<int>(net.Int(kFirstYear, kLastYear)),
+                                   static_cast<int>(net.Int(1, 2)), true});
+    }
+  }
+  int64_t net_invoice_serial = 0;
 
   int shape_ctr[kPlantKinds] = {};  // shapes cycle, so every shape appears
   int64_t invoice_serial = 0;
@@ -431,7 +465,9 @@ Status GenerateFunds(World& w) {
             x.bank = "中国建设银行阜新分行";
             if (shape == 1) {
               // A company's name on the voucher, the official's own account behind it.
-              x.payee_name = w.companies[static_cast<size_t>(rng.Pick(by_industry[2]))].name;
+              const Company& named = w.companies[static_cast<size_t>(rng.Pick(by_industry[2]))];
+              // Not in er_truth.jsonl: the name is the company's, the payee the official.
+              x.payee_name = named.name;
             } else {
               x.payee_name = o.p.name;
               x.party = o.p.id;
@@ -517,6 +553,51 @@ Status GenerateFunds(World& w) {
           }
           Pay x = company_pay(lc->company, cls, day, fen);
           x.group = g;
+          add(std::move(x));
+        }
+      }
+
+      for (const NetPlan& np : net_by_org[oi]) {
+        if (np.year != year) continue;
+        const NetworkLink& l = *np.link;
+        const Company& c = w.companies[static_cast<size_t>(l.company)];
+        // Not 30227 (the over-budget plants' line), not December (year-end surges).
+        int cls = c.industry == 0 ? 3 : c.industry == 2 ? 10 : 0;
+        int g = np.anchor ? -1 : new_group(l.near, l.kind, l.shape, l.proof);
+        for (int k = 0; k < np.payments; ++k) {
+          int64_t fen = net.Int(5000, 90000) * 100;
+          Days day = random_day(net, 1, 11);
+          for (int t = 0; t < 20 && conflicts(c.code, day, fen); ++t) day = random_day(net, 1, 11);
+          Pay x;
+          x.day = day;
+          x.payee_name = c.name;
+          x.party = c.code;
+          x.account = c.account;
+          x.bank = BankFor(c.code);
+          x.cls = cls;
+          x.fen = fen;
+          x.purpose = kClasses[cls].purposes[net.Int(0, 2)];
+          char inv[64];
+          std::snprintf(inv, sizeof inv, "%02d21%016llu", year % 100,
+                        static_cast<unsigned long long>(
+                            ((uint64_t{1} << 40) + static_cast<uint64_t>(++net_invoice_serial)) *
+                            2862933555777941757ULL % 10000000000000000ULL));
+          x.invoice = inv;
+          x.net = true;
+          x.group = g;
+          if (l.name_only && !np.anchor) {
+            // The voucher names the company in a form an exact comparison
+            // misses (not only width or traditional characters), never as
+            // another registered company.
+            std::string name;
+            Variant v = Variant::kNone;
+            for (int t = 0; t < 5 && (v == Variant::kNone || IsCompanyName(name)); ++t)
+              v = VaryName(true, c.name, net, &name, true);
+            x.payee_name = name;
+            x.entity = c.code;
+            x.variant = VariantName(v);
+            x.party.clear();
+          }
           add(std::move(x));
         }
       }
@@ -790,7 +871,25 @@ Status GenerateFunds(World& w) {
         std::snprintf(pid, sizeof pid, "ZF%d%04zu%06lld", year, oi + 1,
                       static_cast<long long>(++seq));
         Row r(pout.def());
-        r.Set("payment_id", pid).Set("pay_date", FormatDayVaried(p.day, rng)).Set("org", org.name);
+        Rng& fmt = p.net ? net : rng;
+        // About 3 % of honest payments to companies and of labour fees name the
+        // payee only (no payee_party), most in a variant form; a fifth of the
+        // persons named so come without an account either. Not salaries and
+        // travel (paid to officials), not the over-budget line (its late
+        // payments are that plant's evidence), not planted payments.
+        if (!p.variant && !p.net && p.group < 0 && p.cls >= 0 && p.cls != 2 && p.cls != over_cls &&
+            !p.party.empty() && var.Chance(0.03)) {
+          bool company = p.party[0] == '9';
+          std::string name = p.payee_name;
+          Variant v = Variant::kNone;
+          if (var.Chance(0.7)) v = VaryName(company, p.payee_name, var, &name);
+          p.entity = p.party;
+          p.variant = VariantName(v);
+          p.payee_name = name;
+          p.party.clear();
+          if (!company && var.Chance(0.2)) p.account.clear();
+        }
+        r.Set("payment_id", pid).Set("pay_date", FormatDayVaried(p.day, fmt)).Set("org", org.name);
         std::string budget = line_id[p.cls];
         if (p.budget_mode == 1) budget.clear();
         if (p.budget_mode == 2)
@@ -807,10 +906,14 @@ Status GenerateFunds(World& w) {
         r.Set("budget_id", budget).Set("payee_name", p.payee_name).Set("payee_party", p.party);
         r.Set("payee_account", p.account)
             .Set("payee_bank", p.bank)
-            .Set("amount", MoneyVaried(p.fen, rng));
+            .Set("amount", MoneyVaried(p.fen, fmt));
         r.Set("purpose", p.purpose).Set("invoice_no", p.invoice);
         r.Set("economic_class", p.cls < 0 ? "30101" : kClasses[p.cls].code);
         pout.Write(r);
+        if (p.variant) {
+          w.Mention("payments", pid, "payee_name", p.payee_name, p.entity[0] == '9', p.entity,
+                    p.variant);
+        }
         if (p.group >= 0) groups[static_cast<size_t>(p.group)].ids.push_back(pid);
         if (p.cls == over_cls && p.budget_mode == 0) {
           int64_t before = running[p.cls];

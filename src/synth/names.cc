@@ -118,6 +118,32 @@ std::string StreetAddress(Rng& rng, const std::string& district) {
   return "辽宁省阜新市" + district + buf;
 }
 
+std::string NthAddress(const std::string& district, bool county, uint64_t n) {
+  char buf[128];
+  if (county && n % 10 < 7) {
+    // Village, group (组) and house number: a bijection of n.
+    std::snprintf(buf, sizeof buf, "%s村%d组%d号", kVillages[n % std::size(kVillages)],
+                  static_cast<int>(1 + (n / std::size(kVillages)) % 12),
+                  static_cast<int>(1 + n / (std::size(kVillages) * 12)));
+  } else {
+    // Street, number, unit and flat: a permutation of the space (7919 is
+    // coprime to its size), so neighbouring n land far apart; past the
+    // space, a 之N suffix keeps addresses distinct.
+    constexpr uint64_t kSpace = std::size(kStreets) * 299 * 6 * 24;
+    uint64_t m = (n % kSpace * 7919 + 13) % kSpace;
+    size_t street = m % std::size(kStreets);
+    m /= std::size(kStreets);
+    int number = static_cast<int>(1 + m % 299);
+    m /= 299;
+    int unit = static_cast<int>(1 + m % 6);
+    m /= 6;
+    int flat = static_cast<int>((1 + m % 6) * 100 + 1 + m / 6);
+    std::snprintf(buf, sizeof buf, "%s%d号%d单元%d室", kStreets[street], number, unit, flat);
+    if (n >= kSpace) return "辽宁省阜新市" + district + buf + "之" + std::to_string(n / kSpace);
+  }
+  return "辽宁省阜新市" + district + buf;
+}
+
 std::string TradeName(Rng& rng) {
   std::string a = PickArr(rng, kTradeChars), b = PickArr(rng, kTradeChars);
   while (b == a) b = PickArr(rng, kTradeChars);

@@ -17,6 +17,10 @@ std::string FamilySurname(Rng& rng, bool mongolian);
 std::string GivenName(Rng& rng, bool male, bool mongolian);
 // "辽宁省阜新市海州区" style address parts.
 std::string StreetAddress(Rng& rng, const std::string& district);
+// The n-th registered address of a district ("辽宁省阜新市海州区中华路12号3单元402室",
+// or in a county mostly "…彰武县福兴地村3组45号"): distinct n give distinct
+// addresses, so households and companies never share one by chance.
+std::string NthAddress(const std::string& district, bool county, uint64_t n);
 // 2-character trade name (字号) for a company, e.g. "鑫源".
 std::string TradeName(Rng& rng);
 // A mobile number 1[3-9]xxxxxxxxx.

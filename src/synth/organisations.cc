@@ -2,6 +2,9 @@
 // declared relatives and the official cars.
 #include <algorithm>
 #include <cmath>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
 
 #include "synth/names.h"
 #include "synth/world.h"
@@ -152,6 +155,40 @@ Status GenerateOrganisations(World& w) {
       }
     }
   }
+  // Planted (leader_indirect_link, undeclared_household): a few leaders leave
+  // an adult household member out of their declaration. Only in households
+  // with one official, so nobody else declares that member; on a stream of
+  // its own, so the rest of the city does not depend on it.
+  {
+    Rng net = w.Stream(kStreamNetwork + kStreamOrganisations);
+    std::unordered_map<int32_t, int> officials_in_household;
+    std::unordered_set<std::string> official_ids;
+    for (const Official& o : w.officials) {
+      ++officials_in_household[o.p.household];
+      official_ids.insert(o.p.id);
+    }
+    std::vector<int> leaders;
+    for (const Org& org : w.orgs)
+      leaders.insert(leaders.end(), org.leaders.begin(), org.leaders.end());
+    std::sort(leaders.begin(), leaders.end());
+    int want = PlantCount(w, 3);
+    for (int t = 0; want > 0 && t < 50 * PlantCount(w, 3) && !leaders.empty(); ++t) {
+      Official& o = w.officials[static_cast<size_t>(net.Pick(leaders))];
+      if (officials_in_household[o.p.household] != 1) continue;
+      bool already = false;
+      std::vector<Relative*> adults;
+      for (Relative& m : o.household) {
+        already = already || !m.declared;
+        if (AgeAt(m.person.birth, WindowStart()) >= 20 && m.person.death == kNever &&
+            !official_ids.count(m.person.id))
+          adults.push_back(&m);
+      }
+      if (already || adults.empty()) continue;
+      adults[static_cast<size_t>(net.Int(0, static_cast<int64_t>(adults.size()) - 1))]->declared =
+          false;
+      --want;
+    }
+  }
   DatasetWriter& out = w.Out("officials");
   DatasetWriter& rel = w.Out("relatives");
   for (const Official& o : w.officials) {
@@ -164,6 +201,7 @@ Status GenerateOrganisations(World& w) {
     if (!o.leader) continue;
     // Leaders declare their family members (个人有关事项报告).
     for (const Relative& m : o.household) {
+      if (!m.declared) continue;
       Row x(rel.def());
       x.Set("official_id_number", o.p.id).Set("relative_id_number", m.person.id);
       x.Set("relative_name", m.person.name).Set("relation", m.relation);

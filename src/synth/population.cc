@@ -17,6 +17,25 @@ namespace {
 constexpr const char* kOtherBirthplaces[] = {"210900", "210102", "210106", "210211", "211302",
                                              "211321", "211002", "152301", "210781", "210703"};
 
+// Per (birthplace, birth year) counters of ID numbers, 1895..2024.
+constexpr int kFirstBirthYear = 1895;
+constexpr int kYears = 130;
+
+// The n-th person born in (birthplace, year) gets day-of-year and sequence
+// number from n (a bijection), so ID numbers never collide.
+std::string NextIdNumber(World& w, size_t place, const char* place_code, int birth_year, bool male,
+                         Days* birth) {
+  int by = std::clamp(birth_year, kFirstBirthYear, kFirstBirthYear + kYears - 1);
+  int32_t& n = w.id_counter[place * kYears + static_cast<size_t>(by - kFirstBirthYear)];
+  int ndays = static_cast<int>(D(by + 1, 1, 1) - D(by, 1, 1));
+  int c = n++;
+  // 97 is coprime to 365 and 366: consecutive counters land on spread-out days.
+  int doy = static_cast<int>((static_cast<int64_t>(c % ndays) * 97 + by) % ndays);
+  int seq = c / ndays;
+  *birth = D(by, 1, 1) + doy;
+  return MakeIdNumber(place_code, *birth, seq, male);
+}
+
 enum class Role { kOrdinary, kOfficial, kEntrepreneur, kPoor };
 
 struct Member {
@@ -50,16 +69,65 @@ std::string RelativeRelation(const std::string& to_head, bool official_is_head) 
 
 }  // namespace
 
+const Person& NextFront(World& w) {
+  const std::vector<Person>& pool = w.fronts.empty() ? w.entrepreneurs : w.fronts;
+  return pool[w.next_front++ % pool.size()];
+}
+
+std::string UniqueAddress(World& w, int region) {
+  const Region& r = kRegions[static_cast<size_t>(region)];
+  return NthAddress(r.name, r.county, w.addresses[static_cast<size_t>(region)]++);
+}
+
+std::string PersonPhone(uint32_t serial) {
+  static constexpr const char* kPrefixes[] = {
+      "130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "155",
+      "157", "158", "159", "166", "177", "180", "181", "186", "187", "188", "189", "198", "199"};
+  constexpr uint64_t kSpace = 100000000;  // eight digits after the prefix
+  uint64_t low = serial % kSpace, high = serial / kSpace;
+  // 48271 is coprime to 10^8: a bijection of the eight digits. Serials that
+  // share them differ in `high`, and so in the prefix.
+  uint64_t digits = (low * 48271 + 12345) % kSpace;
+  size_t prefix = static_cast<size_t>((Mix64(low) + high) % std::size(kPrefixes));
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%s%08llu", kPrefixes[prefix],
+                static_cast<unsigned long long>(digits));
+  return buf;
+}
+
+Person NewPerson(World& w, int region, int birth_year, bool male, const std::string& name) {
+  Person p;
+  p.id = NextIdNumber(w, static_cast<size_t>(region), kRegions[static_cast<size_t>(region)].code,
+                      birth_year, male, &p.birth);
+  p.male = male;
+  p.name = name;
+  p.region = static_cast<uint8_t>(region);
+  return p;
+}
+
+void WritePerson(World& w, Person& p, const std::string& household_id, const std::string& address,
+                 bool with_phone, const std::string& phone_override) {
+  p.serial = w.persons_written++;
+  p.has_phone = with_phone || !phone_override.empty();
+  Row r = w.NewRow("persons");
+  r.Set("id_number", p.id).Set("name", p.name).Set("sex", p.male ? "男" : "女");
+  r.Set("birth_date", FormatDay(p.birth)).Set("household_id", household_id);
+  r.Set("relation_to_head", p.relation).Set("address", address);
+  if (p.has_phone) r.Set("phone", phone_override.empty() ? PersonPhone(p.serial) : phone_override);
+  r.Set("region_code", RegionCode(p.region));
+  w.Out("persons").Write(r);
+}
+
 Status GeneratePopulation(World& w) {
   Rng rng = w.Stream(kStreamPopulation);
+  // Contacts of companies (bidders' 联系人) come from their own stream, so the
+  // rest of the population does not depend on them.
+  Rng contacts = w.Stream(kStreamVariants + kStreamPopulation);
   const int64_t target = std::max<int64_t>(200, std::llround(20000 * w.opts.scale));
   const Days end = WindowEnd();
   const int end_year = kLastYear;
-  // Per (birthplace, birth year) a counter makes every ID number unique: the
-  // n-th person gets day-of-year and sequence number from n (a bijection).
-  constexpr int kYears = 130;  // 1895..2024
   const size_t nplaces = kRegions.size() + std::size(kOtherBirthplaces);
-  std::vector<int32_t> counter(nplaces * kYears, 0);
+  w.id_counter.assign(nplaces * kYears, 0);
   double cum[kRegions.size()];
   double acc = 0;
   for (size_t i = 0; i < kRegions.size(); ++i) cum[i] = (acc += kRegions[i].weight);
@@ -140,7 +208,9 @@ Status GeneratePopulation(World& w) {
     }
     std::string family = FamilySurname(rng, mongolian);
     std::string hh_id = HouseholdId(region, h);
-    std::string address = StreetAddress(rng, reg.name);
+    // Drawn to keep the stream; the registered address is the household's own.
+    StreetAddress(rng, reg.name);
+    std::string address = UniqueAddress(w, region);
     hh.clear();
     for (const Member& m : members) {
       Person p;
@@ -151,16 +221,9 @@ Status GeneratePopulation(World& w) {
               : kRegions.size() + static_cast<size_t>(rng.Int(0, std::size(kOtherBirthplaces) - 1));
       const char* place_code =
           own_birthplace ? reg.code : kOtherBirthplaces[place - kRegions.size()];
-      int by = std::clamp(end_year - m.age, 1895, 2024);
-      int32_t& n = counter[place * kYears + static_cast<size_t>(by - 1895)];
-      int ndays = static_cast<int>(D(by + 1, 1, 1) - D(by, 1, 1));
-      int c = n++;
-      // 97 is coprime to 365 and 366: consecutive counters land on spread-out days.
-      int doy = static_cast<int>((static_cast<int64_t>(c % ndays) * 97 + by) % ndays);
-      int seq = c / ndays;
-      p.birth = D(by, 1, 1) + doy;
+      int by = std::clamp(end_year - m.age, kFirstBirthYear, kFirstBirthYear + kYears - 1);
       p.male = m.male;
-      p.id = MakeIdNumber(place_code, p.birth, seq, p.male);
+      p.id = NextIdNumber(w, place, place_code, by, p.male, &p.birth);
       bool takes_family_name = m.relation == "户主" ? head_male
                                : m.relation == "子" || m.relation == "女" || m.relation == "孙子女"
                                    ? true
@@ -185,7 +248,14 @@ Status GeneratePopulation(World& w) {
       r.Set("id_number", p.id).Set("name", p.name).Set("sex", p.male ? "男" : "女");
       r.Set("birth_date", FormatDayVaried(p.birth, rng)).Set("household_id", hh_id);
       r.Set("relation_to_head", p.relation).Set("address", address);
-      if (m.age >= 16 && rng.Chance(0.85)) r.Set("phone", MobilePhone(rng));
+      p.serial = w.persons_written++;
+      if (m.age >= 16 && rng.Chance(0.85)) {
+        // The number is drawn (keeping the stream) but the registered one is a
+        // bijection of the serial: phones are unique.
+        MobilePhone(rng);
+        p.has_phone = true;
+        r.Set("phone", PersonPhone(p.serial));
+      }
       r.Set("region_code", reg.code);
       persons.Write(r);
       ++written;
@@ -229,7 +299,16 @@ Status GeneratePopulation(World& w) {
       case Role::kOrdinary:
         for (const Person& q : hh) {
           int a = AgeAt(q.birth, end);
-          if (alive(q) && a >= 22 && a <= 60 && rng.Chance(0.12)) w.ordinary.push_back(q);
+          if (!alive(q) || a < 22 || a > 60) continue;
+          if (rng.Chance(0.12)) {
+            w.ordinary.push_back(q);
+          } else if (contacts.Chance(0.12)) {
+            World::Contact c{{}, q.has_phone, q.serial, q.name};
+            std::copy_n(q.id.begin(), c.id.size(), c.id.begin());
+            w.contacts.push_back(std::move(c));
+          } else if (contacts.Chance(0.02)) {
+            w.fronts.push_back(q);
+          }
         }
         break;
     }
@@ -296,6 +375,7 @@ Status GeneratePopulation(World& w) {
     }
     ++h;
   }
+  w.households = h;
   return Status::OK();
 }
 

@@ -4,9 +4,12 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <string>
+#include <unordered_map>
 
 #include "common/calendar.h"
 #include "synth/names.h"
+#include "synth/variants.h"
 #include "synth/world.h"
 
 namespace qf::synth {
@@ -42,6 +45,8 @@ int64_t Threshold(int category) { return category == 1 ? kOpenWorksFen : kOpenGo
 
 struct BidProfile {
   std::string ip, mac, machine, phone, contact, pm, deposit;
+  std::string contact_id;  // the contact's ID number ("" when in no registry)
+  const char* contact_variant = "none";
 };
 
 BidProfile ProfileOf(const World& w, int ci) {
@@ -58,14 +63,95 @@ BidProfile ProfileOf(const World& w, int ci) {
   std::snprintf(buf, sizeof buf, "%08X%08X", static_cast<unsigned>(h >> 32),
                 static_cast<unsigned>(ci));
   p.machine = buf;
-  std::snprintf(buf, sizeof buf, "0418-%07d", 2000000 + ci);
-  p.phone = buf;
+  // The contact person: a registry adult of the company's own (no two
+  // companies share one), now and then written in a variant form, reachable
+  // at the registered mobile — or at the company's landline (no registered
+  // mobile, or 15 % of the time). Past the pool, a name in no registry.
   Rng r(h, 9);
-  p.contact = PersonName(r, r.Chance(0.5), false) + std::to_string(0).substr(0, 0);
+  if (static_cast<size_t>(ci) < w.contacts.size()) {
+    const World::Contact& person = w.contacts[static_cast<size_t>(ci)];
+    p.contact_id.assign(person.id.data(), person.id.size());
+    p.contact = person.name;
+    if (r.Chance(0.15))
+      p.contact_variant = VariantName(VaryName(false, person.name, r, &p.contact));
+    p.phone = person.has_phone && !r.Chance(0.15) ? PersonPhone(person.serial) : c.phone;
+  } else {
+    p.contact = PersonName(r, r.Chance(0.5), false);
+    p.phone = c.phone;
+  }
   if (static_cast<size_t>(ci) < w.ordinary.size()) p.pm = w.ordinary[static_cast<size_t>(ci)].id;
   p.deposit = c.account;
   return p;
 }
+
+// Companies within three hops of each other through ownership (legal rep,
+// shareholder, a company holding another) and households — what a graph
+// search for linked bidders finds. Honest bidders of one tender are never
+// linked so (that is linked_bidders). Companies added later are indexed on
+// the next query.
+class LinkIndex {
+ public:
+  explicit LinkIndex(const World& w) : w_(w) {
+    // Entrepreneurs' households: couples who both hold companies.
+    for (const Person& e : w.entrepreneurs) Member(e);
+  }
+
+  bool Linked(int a, int b) {
+    Sync();
+    int na = company_node_[static_cast<size_t>(a)], nb = company_node_[static_cast<size_t>(b)];
+    const std::vector<int>& nbr_b = adj_[static_cast<size_t>(nb)];
+    auto near_b = [&](int x) {
+      return x == nb || std::find(nbr_b.begin(), nbr_b.end(), x) != nbr_b.end();
+    };
+    for (int p : adj_[static_cast<size_t>(na)]) {
+      if (near_b(p)) return true;  // one or two hops
+      for (int q : adj_[static_cast<size_t>(p)]) {
+        if (q != na && near_b(q)) return true;  // three hops
+      }
+    }
+    return false;
+  }
+
+ private:
+  int Node(uint64_t key) {
+    auto [it, fresh] = id_.try_emplace(key, static_cast<int>(adj_.size()));
+    if (fresh) adj_.emplace_back();
+    return it->second;
+  }
+  void Edge(int x, int y) {
+    if (x == y) return;
+    std::vector<int>& ax = adj_[static_cast<size_t>(x)];
+    if (std::find(ax.begin(), ax.end(), y) != ax.end()) return;
+    ax.push_back(y);
+    adj_[static_cast<size_t>(y)].push_back(x);
+  }
+  // A person and the other registered members of the household seen so far.
+  int Member(const Person& p) {
+    int n = Node(PartyKey(p.id));
+    std::vector<int>& mates = households_[p.household];
+    if (std::find(mates.begin(), mates.end(), n) == mates.end()) {
+      for (int m : mates) Edge(n, m);
+      mates.push_back(n);
+    }
+    return n;
+  }
+  void Sync() {
+    for (; synced_ < w_.companies.size(); ++synced_) {
+      const Company& c = w_.companies[synced_];
+      int n = Node(PartyKey(c.code));
+      company_node_.push_back(n);
+      Edge(n, Member(c.legal_rep));
+      for (uint64_t h : c.holders) Edge(n, Node(h));
+    }
+  }
+
+  const World& w_;
+  size_t synced_ = 0;
+  std::unordered_map<uint64_t, int> id_;
+  std::vector<std::vector<int>> adj_;
+  std::unordered_map<int32_t, std::vector<int>> households_;
+  std::vector<int> company_node_;
+};
 
 struct Bid {
   int company;
@@ -104,6 +190,7 @@ Status GenerateProcurement(World& w) {
     if (c.established > D(kFirstYear - 2, 1, 1)) continue;
     pool[c.industry].push_back(static_cast<int>(i));
   }
+  LinkIndex links(w);
   std::set<std::string> used_ids;
   int64_t seq = 0;
   auto new_id = [&](int year) {
@@ -131,6 +218,9 @@ Status GenerateProcurement(World& w) {
       if (chosen.count(ci)) continue;
       BidProfile prof = ProfileOf(w, ci);
       if (contacts.count(prof.contact)) continue;  // two firms' contacts never share a name
+      bool linked = false;
+      for (const Bid& b : t.bids) linked = linked || links.Linked(ci, b.company);
+      if (linked) continue;
       chosen.insert(ci);
       contacts.insert(prof.contact);
       t.bids.push_back({ci, 0, true, prof});
@@ -206,8 +296,7 @@ Status GenerateProcurement(World& w) {
       t.bids[who].fen = low - by;
       std::vector<int64_t> v = fens(t);
       std::sort(v.begin(), v.end());
-      if (sample_cv(v) >= 0.03 && irregular(v) &&
-          std::adjacent_find(v.begin(), v.end()) == v.end())
+      if (sample_cv(v) >= 0.03 && irregular(v) && std::adjacent_find(v.begin(), v.end()) == v.end())
         return;
     }
   };
@@ -283,6 +372,8 @@ Status GenerateProcurement(World& w) {
       x.Set("qualified", b.qualified ? (rng.Chance(0.5) ? "是" : "Y") : "否");
       if (b.qualified) x.Set("rank", std::to_string(k + 1));
       bout.Write(x);
+      w.Mention("bids", t.id + "|" + c.code, "contact_person", b.prof.contact, false,
+                b.prof.contact_id, b.prof.contact_variant);
     }
     std::string contract_id;
     if (win) {
@@ -387,8 +478,8 @@ Status GenerateProcurement(World& w) {
     // non-open purchases of the item that year, to a split tender (their sum
     // stays under 80 % of the threshold, as for honest ones). Another buyer,
     // item or year is tried; a buyer with no room left gets an open tender.
-    for (int tries = 0;
-         !open && nonopen_sum[split_key(t)] + budget >= Threshold(cat) * 8 / 10; ++tries) {
+    for (int tries = 0; !open && nonopen_sum[split_key(t)] + budget >= Threshold(cat) * 8 / 10;
+         ++tries) {
       if (tries == 100) {
         open = true;
         budget = Threshold(cat) + plant.Int(1, 30) * 10000000;
@@ -472,6 +563,8 @@ Status GenerateProcurement(World& w) {
           break;
         case 4:
           b.prof.contact = a.prof.contact;
+          b.prof.contact_id = a.prof.contact_id;
+          b.prof.contact_variant = a.prof.contact_variant;
           break;
         case 5:
           if (a.prof.pm.empty() && !w.ordinary.empty()) a.prof.pm = w.ordinary.back().id;
@@ -512,9 +605,11 @@ Status GenerateProcurement(World& w) {
         if (sample_cv(fens(t)) >= 0.03 && irregular(fens(t))) break;
         double f = 0.07 + 0.05 * plant.U();
         if (shape == 1) {
-          t.bids[3].fen = std::llround(static_cast<double>(t.bids[2].fen) * (1 + f) / 10000) * 10000;
+          t.bids[3].fen =
+              std::llround(static_cast<double>(t.bids[2].fen) * (1 + f) / 10000) * 10000;
         } else {
-          t.bids[0].fen = std::llround(static_cast<double>(t.bids[1].fen) * (1 - f) / 10000) * 10000;
+          t.bids[0].fen =
+              std::llround(static_cast<double>(t.bids[1].fen) * (1 - f) / 10000) * 10000;
         }
       }
       award_lowest(t);
@@ -565,9 +660,9 @@ Status GenerateProcurement(World& w) {
         for (size_t i = 0; i < t.bids.size(); ++i) {
           double f = i == 0       ? 1.0
                      : shape == 0 ? 1.0 + 0.001 * static_cast<double>(i) + 0.002 * plant.U()
-                     : shape == 1 ? 1.012 + 0.0015 * plant.U()
-                                  : 1.0 + 0.0025 * static_cast<double>(i) +
-                                        0.0006 * (2 * plant.U() - 1);
+                     : shape == 1
+                         ? 1.012 + 0.0015 * plant.U()
+                         : 1.0 + 0.0025 * static_cast<double>(i) + 0.0006 * (2 * plant.U() - 1);
           t.bids[i].fen = std::llround(static_cast<double>(win) * f / 100) * 100;
         }
         std::vector<int64_t> v = fens(t);
@@ -725,6 +820,102 @@ Status GenerateProcurement(World& w) {
     std::vector<Key> keys = {bid_key(t, t.bids[0])};
     keys.insert(keys.end(), lc.link.begin(), lc.link.end());
     flush(t, 0, "winner_linked_to_leader:" + lc.shape, keys);
+  }
+
+  // --- hidden links (network family), after every other tender ---
+  // Companies hidden-linked to a leader of the buyer win its tender
+  // (leader_indirect_link; the companies and the links come from companies.cc).
+  for (const NetworkLink& l : w.network_links) {
+    if (!l.via_tender) continue;
+    int org = w.officials[static_cast<size_t>(l.official)].org;
+    const Company& c = w.companies[static_cast<size_t>(l.company)];
+    Tender t = planted_tender(c.industry == 0   ? 1
+                              : c.industry == 3 ? 2
+                                                : 0,
+                              plant.Chance(0.5), org);
+    t.bids.push_back({l.company, 0, true, ProfileOf(w, l.company)});
+    pick_bidders(t, 4, plant, {l.company});
+    undercut(t, 0, 100000, plant);
+    award_lowest(t);
+    std::vector<Key> keys = {bid_key(t, t.bids[0])};
+    keys.insert(keys.end(), l.proof.begin(), l.proof.end());
+    flush(t, 0, std::string(l.kind) + ":" + l.shape, keys, l.near);
+  }
+  // Bidders of one tender linked by ownership or family (linked_bidders), and
+  // nothing else: each keeps its own IP, phone, contact, account …
+  {
+    Rng net = w.Stream(kStreamNetwork + kStreamProcurement);
+    std::map<int32_t, std::vector<const Person*>> by_household;
+    for (const Person& e : w.entrepreneurs) by_household[e.household].push_back(&e);
+    std::vector<std::pair<const Person*, const Person*>> couples;
+    for (const auto& [hh, members] : by_household) {
+      if (members.size() >= 2) couples.push_back({members[0], members[1]});
+    }
+    // Entrepreneurs of distinct households, none behind the other firms of the plant.
+    std::set<int32_t> used_households;
+    auto stranger = [&]() -> const Person& {
+      for (int t = 0;; ++t) {
+        const Person& p = net.Pick(w.entrepreneurs);
+        if (used_households.insert(p.household).second || t > 100) return p;
+      }
+    };
+    auto firm = [&](int industry, const Person& rep, const std::vector<Holder>& holders) {
+      Company c = NewCompany(w, net, industry, rep.region,
+                             D(2008, 1, 1) + static_cast<Days>(net.Int(0, 4000)));
+      c.reserved = true;
+      c.legal_rep = rep;
+      return AddCompany(w, net, std::move(c), holders);
+    };
+    auto share = [&](double lo, double hi) {
+      return std::round((lo + (hi - lo) * net.U()) * 20) / 20;  // 5 % steps
+    };
+    enum Shape { kCommon, kCross, kHousehold, kNearCross };
+    for (int shape : {kCommon, kCross, kHousehold, kNearCross}) {
+      int n = shape == kNearCross ? PlantCount(w, 2, 2) : count;
+      for (int k = 0; k < n; ++k) {
+        if (shape == kHousehold && couples.empty()) break;
+        used_households.clear();
+        int cat = static_cast<int>(net.Int(0, 2));
+        int ind_a = kCategoryIndustries[cat][net.Int(0, 2)];
+        int ind_b = kCategoryIndustries[cat][net.Int(0, 2)];
+        int a = -1, b = -1;
+        const char* name = "";
+        if (shape == kCommon) {
+          // One person holds 20–45 % of each; each has its own legal rep.
+          const Person& holder = stranger();
+          const Person& ra = stranger();
+          const Person& rb = stranger();
+          double sa = share(0.2, 0.45), sb = share(0.2, 0.45);
+          a = firm(ind_a, ra, {{ra.id, ra.name, 1 - sa}, {holder.id, holder.name, sa}});
+          b = firm(ind_b, rb, {{rb.id, rb.name, 1 - sb}, {holder.id, holder.name, sb}});
+          name = "linked_bidders:common_shareholder";
+        } else if (shape == kCross || shape == kNearCross) {
+          // One bidder holds 30–60 % of the other (5 % in the near miss).
+          const Person& ra = stranger();
+          const Person& rb = stranger();
+          a = firm(ind_a, ra, {{ra.id, ra.name, 1.0}});
+          const Company& ca = w.companies[static_cast<size_t>(a)];
+          std::string acode = ca.code, aname = ca.name;
+          double s = shape == kNearCross ? 0.05 : share(0.3, 0.6);
+          b = firm(ind_b, rb, {{rb.id, rb.name, 1 - s}, {acode, aname, s}});
+          name = shape == kNearCross ? "linked_bidders:cross_holding_5_percent"
+                                     : "linked_bidders:cross_holding";
+        } else {
+          // The legal representatives are a couple (one registered household).
+          const auto& [ra, rb] = couples[static_cast<size_t>(net.Int(0, couples.size() - 1))];
+          a = firm(ind_a, *ra, {{ra->id, ra->name, 1.0}});
+          b = firm(ind_b, *rb, {{rb->id, rb->name, 1.0}});
+          name = "linked_bidders:reps_same_household";
+        }
+        Tender t = planted_tender(cat, net.Chance(0.5));
+        t.bids.push_back({a, 0, true, ProfileOf(w, a)});
+        t.bids.push_back({b, 0, true, ProfileOf(w, b)});
+        pick_bidders(t, static_cast<int>(net.Int(4, 6)), plant, {a, b});
+        competitive_prices(t, plant);
+        award_lowest(t);
+        flush(t, 0, name, {bid_key(t, t.bids[0]), bid_key(t, t.bids[1])}, shape == kNearCross);
+      }
+    }
   }
   return Status::OK();
 }

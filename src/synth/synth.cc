@@ -258,6 +258,68 @@ void World::NearMiss(const char* kind, const std::string& shape, const std::vect
   AppendLine(near_buf, "N", ++near_count, kind, shape, keys);
 }
 
+namespace {
+
+// JSON string contents (the names and keys written here hold no control
+// characters, but a quote or backslash must not break the line).
+void AppendJsonString(std::string* out, std::string_view v) {
+  out->push_back('"');
+  for (char c : v) {
+    if (c == '"' || c == '\\') {
+      out->push_back('\\');
+      out->push_back(c);
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(c));
+      *out += buf;
+    } else {
+      out->push_back(c);
+    }
+  }
+  out->push_back('"');
+}
+
+constexpr size_t kErFlushBytes = size_t{1} << 20;
+
+}  // namespace
+
+Status World::OpenErTruth(const std::string& path) {
+  er_file = std::fopen(path.c_str(), "wb");
+  return er_file ? Status::OK() : Status::IOError("cannot write " + path);
+}
+
+void World::Mention(const char* dataset, const std::string& key, const char* column,
+                    const std::string& value, bool org, const std::string& entity_key,
+                    const char* variant) {
+  er_buf += "{\"dataset\":";
+  AppendJsonString(&er_buf, dataset);
+  er_buf += ",\"key\":";
+  AppendJsonString(&er_buf, key);
+  er_buf += ",\"column\":";
+  AppendJsonString(&er_buf, column);
+  er_buf += ",\"value\":";
+  AppendJsonString(&er_buf, value);
+  er_buf += org ? ",\"kind\":\"org\",\"entity_key\":" : ",\"kind\":\"person\",\"entity_key\":";
+  AppendJsonString(&er_buf, entity_key);
+  er_buf += ",\"variant\":";
+  AppendJsonString(&er_buf, variant);
+  er_buf += "}\n";
+  ++mentions;
+  if (er_buf.size() >= kErFlushBytes && er_file) {
+    std::fwrite(er_buf.data(), 1, er_buf.size(), er_file);
+    er_buf.clear();
+  }
+}
+
+Status World::CloseErTruth() {
+  if (!er_file) return Status::OK();
+  bool ok = std::fwrite(er_buf.data(), 1, er_buf.size(), er_file) == er_buf.size();
+  er_buf.clear();
+  ok = std::fclose(er_file) == 0 && ok;
+  er_file = nullptr;
+  return ok ? Status::OK() : Status::IOError("cannot write er_truth.jsonl");
+}
+
 Result<SynthReport> GenerateCity(const SynthOptions& opts) {
   if (!(opts.scale > 0) || opts.scale > 10000) {
     return Status::InvalidInput("--scale must be between 0 and 10000",
@@ -268,6 +330,8 @@ Result<SynthReport> GenerateCity(const SynthOptions& opts) {
     return Status::InvalidInput(opts.out_dir + " is not a folder", opts.out_dir + "不是文件夹");
   }
   World w(opts);
+  fs::path dir(opts.out_dir);
+  QF_RETURN_IF_ERROR(w.OpenErTruth((dir / "er_truth.jsonl").string()));
   for (const DatasetDef& def : AllDatasets()) {
     FileFormat f = def.name == kXlsxDataset      ? FileFormat::kXlsx
                    : def.name == kGb18030Dataset ? FileFormat::kCsvGb18030
@@ -309,12 +373,13 @@ Result<SynthReport> GenerateCity(const SynthOptions& opts) {
     QF_RETURN_IF_ERROR(out.Close());
     report.datasets.push_back({def.name, out.file_name(), out.rows()});
   }
-  fs::path dir(opts.out_dir);
+  QF_RETURN_IF_ERROR(w.CloseErTruth());
   QF_RETURN_IF_ERROR(WriteText((dir / "truth.jsonl").string(), w.truth_buf));
   QF_RETURN_IF_ERROR(WriteText((dir / "near_misses.jsonl").string(), w.near_buf));
   if (opts.bad_rows > 0) QF_RETURN_IF_ERROR(WriteText((dir / "bad_rows.jsonl").string(), bad));
   report.anomalies = w.truth_count;
   report.near_misses = w.near_count;
+  report.mentions = w.mentions;
   report.bad_rows = opts.bad_rows;
   return report;
 }

@@ -30,6 +30,7 @@ struct DatasetCount {
 struct SynthReport {
   std::vector<DatasetCount> datasets;
   int64_t anomalies = 0, near_misses = 0, bad_rows = 0;
+  int64_t mentions = 0;  // lines of er_truth.jsonl (name-only mentions)
 };
 
 // The file formats used: officials as XLSX, complaints as GB18030 CSV with

@@ -51,6 +51,121 @@ Days Working(Days d) {
   return d;
 }
 
+// Hidden links between a handler and a beneficiary (handler_linked_beneficiary)
+// that welfare_related_to_handler (same household, declared relatives) does
+// not see: the beneficiary registered with the handler's phone, paid into the
+// handler's salary account, or living in the household of the handler's
+// declared sibling; and, as a near miss, a beneficiary registered with the
+// phone of another official of the bureau. The beneficiaries are new
+// low-income households; their payments come after all others (own stream).
+template <typename NewGroup, typename Write>
+void PlantHandlerNetwork(World& w, const std::vector<int> (&handlers)[kRegions.size()],
+                         const std::vector<int>& city_handlers,
+                         const std::set<std::string>& planted_people, NewGroup& new_group,
+                         Write& write) {
+  Rng net = w.Stream(kStreamNetwork + kStreamWelfare);
+  std::vector<int> staff = city_handlers;
+  for (const auto& v : handlers) staff.insert(staff.end(), v.begin(), v.end());
+  std::sort(staff.begin(), staff.end());
+  staff.erase(std::unique(staff.begin(), staff.end()), staff.end());
+  std::set<int> used;
+  auto pick = [&](bool leader, bool phone) {
+    for (int t = 0; t < 500 && !staff.empty(); ++t) {
+      int i = net.Pick(staff);
+      const Official& o = w.officials[static_cast<size_t>(i)];
+      if (used.count(i) || o.ghost_death != kNever || o.p.death != kNever ||
+          planted_people.count(o.p.id) || (leader && !o.leader) || (phone && !o.p.has_phone))
+        continue;
+      used.insert(i);
+      return i;
+    }
+    return -1;
+  };
+  auto region_of = [&](const Official& o) {
+    int r = w.orgs[static_cast<size_t>(o.org)].region;
+    return r >= 0 ? r : static_cast<int>(o.p.region);
+  };
+  // A new low-income household (head first), written to persons.
+  auto household = [&](int region, std::vector<Person>& members, bool head_phone,
+                       const std::string& phone) {
+    int32_t index = w.households++;
+    std::string address = UniqueAddress(w, region);
+    for (size_t k = 0; k < members.size(); ++k) {
+      Person& m = members[k];
+      m.household = index;
+      m.household_size = static_cast<uint8_t>(members.size());
+      WritePerson(w, m, HouseholdId(region, index), address, k == 0 ? head_phone : net.Chance(0.8),
+                  k == 0 ? phone : "");
+    }
+  };
+  auto person = [&](int region, int age, bool male, const std::string& surname) {
+    std::string name =
+        surname.empty() ? PersonName(net, male, false) : surname + GivenName(net, male, false);
+    return NewPerson(w, region, kLastYear - age, male, name);
+  };
+  const int count = PlantCount(w, 3);
+  enum Shape { kPhone, kAccount, kSiblingHousehold, kNearPhone };
+  for (int shape : {kPhone, kAccount, kSiblingHousehold, kNearPhone}) {
+    int n = shape == kNearPhone ? PlantCount(w, 2, 2) : count;
+    for (int k = 0; k < n; ++k) {
+      int hi = pick(shape == kSiblingHousehold, shape == kPhone);
+      if (hi < 0) break;
+      const Official& h = w.officials[static_cast<size_t>(hi)];
+      int region = region_of(h);
+      Beneficiary b;
+      b.program = kDibao;
+      b.handler = hi;
+      b.monthly_fen =
+          (kRegions[static_cast<size_t>(region)].county ? 420 : 560) * 100 + net.Int(0, 30) * 100;
+      std::vector<Person> members = {
+          person(region, static_cast<int>(net.Int(50, 75)), net.Chance(0.6), "")};
+      members[0].relation = "户主";
+      std::vector<Key> proof;
+      const char* shape_name = "";
+      if (shape == kPhone) {
+        household(region, members, true, PhoneOf(h.p));
+        shape_name = "shared_phone";
+      } else if (shape == kAccount) {
+        household(region, members, net.Chance(0.8), "");
+        shape_name = "shared_account";
+      } else if (shape == kSiblingHousehold) {
+        // The handler's brother or sister (declared, living elsewhere) is the
+        // beneficiary's spouse.
+        int age =
+            std::clamp(AgeAt(h.p.birth, WindowEnd()) + static_cast<int>(net.Int(-8, 8)), 25, 80);
+        std::string surname(h.p.name.substr(0, std::min<size_t>(3, h.p.name.size())));
+        Person sibling = person(region, age, !members[0].male, surname);
+        sibling.relation = "配偶";
+        members.push_back(sibling);
+        household(region, members, net.Chance(0.8), "");
+        Row x = w.NewRow("relatives");
+        x.Set("official_id_number", h.p.id).Set("relative_id_number", members[1].id);
+        x.Set("relative_name", members[1].name).Set("relation", "兄弟姐妹");
+        w.Out("relatives").Write(x);
+        proof = {{"relatives", h.p.id + "|" + members[1].id}};
+        shape_name = "via_relative_household";
+      } else {
+        // Registered with the phone of another official of the bureau: a
+        // colleague, not the handler.
+        int other = pick(false, true);
+        if (other < 0) break;
+        household(region, members, true, PhoneOf(w.officials[static_cast<size_t>(other)].p));
+        shape_name = "phone_of_another_official";
+      }
+      b.p = members[0];
+      b.account = shape == kAccount
+                      ? h.account
+                      : BankAccount(Mix64(std::hash<std::string>{}(b.p.id) ^ 0x5A), "6217");
+      b.group = new_group(shape == kNearPhone, "handler_linked_beneficiary", shape_name, proof);
+      for (int m = 0; m < 24; ++m) {
+        int year = kFirstYear + m / 12, month = m % 12 + 1;
+        write(b, b.program, D(year, month, 1), Working(D(year, month, 8)), b.monthly_fen, b.account,
+              b.group);
+      }
+    }
+  }
+}
+
 }  // namespace
 
 Status GenerateWelfare(World& w) {
@@ -290,7 +405,7 @@ Status GenerateWelfare(World& w) {
                   : shape == 1 ? r.relation == "父母" || r.relation == "其他"
                                : r.relation == "子女";
       if (want && r.person.death == kNever && !official_ids.count(r.person.id) &&
-          AgeAt(r.person.birth, start) >= 18 && modest(r.person))
+          AgeAt(r.person.birth, start) >= 18 && modest(r.person) && r.declared)
         rel = &r;
     }
     if (!rel || !planted_people.insert(rel->person.id).second) continue;
@@ -407,6 +522,8 @@ Status GenerateWelfare(World& w) {
       }
     }
   }
+  PlantHandlerNetwork(w, handlers, city_handlers, planted_people, new_group, write);
+
   for (const Group& g : groups) {
     if (g.ids.empty()) continue;
     std::vector<Key> keys;

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstdio>
 #include <map>
 #include <memory>
 #include <string>
@@ -52,13 +53,22 @@ struct Person {
   Days birth = 0;
   Days death = kNever;  // natural death inside the window, or kNever
   uint8_t household_size = 1;
-  bool owns_car = false;  // a private car in their name (vehicles.owner_party)
-  std::string relation;   // to the household head
+  bool owns_car = false;   // a private car in their name (vehicles.owner_party)
+  bool has_phone = false;  // persons.phone is PersonPhone(serial)
+  uint32_t serial = 0;     // order of the row in persons.csv
+  std::string relation;    // to the household head
 };
+
+// The registered mobile phone of the person written `serial`-th: a bijection,
+// so no two persons share a phone unless a plant says so.
+std::string PersonPhone(uint32_t serial);
+// The person's registered phone, or "" when the registry has none.
+inline std::string PhoneOf(const Person& p) { return p.has_phone ? PersonPhone(p.serial) : ""; }
 
 struct Relative {
   Person person;
   std::string relation;  // relatives.relation: 配偶, 子女, 父母, …
+  bool declared = true;  // false: a leader left this household member out (planted)
 };
 
 struct Official {
@@ -94,6 +104,10 @@ struct Company {
   Person legal_rep;
   bool reserved = false;  // planted: kept out of the honest pools
   std::string account;
+  std::string phone;  // registered phone; empty: a landline from its index
+  // Hashes (PartyKey) of its shareholders' parties: honest bidders of a
+  // tender are never linked through them.
+  std::vector<uint64_t> holders;
 };
 
 struct Holder {
@@ -110,6 +124,20 @@ struct LinkedCompany {
   std::vector<struct Key> link;  // the rows that prove the link
 };
 
+// A hidden link (network family) between a company and an official, kept for
+// the generator that pays the company or lets it win a tender: the shape, and
+// the keys that prove the link (listed after the anomaly's own rows).
+struct NetworkLink {
+  int company = 0;
+  int official = 0;  // the leader whose organisation pays or buys
+  const char* kind = "leader_indirect_link";
+  std::string shape;
+  std::vector<struct Key> proof;
+  bool via_tender = false;  // wins a tender of the organisation, else paid by it
+  bool name_only = false;   // paid without payee_party, under a name variant
+  bool near = false;        // a near miss, not an anomaly
+};
+
 struct Death {
   std::string id, name;
   Days date;
@@ -120,9 +148,33 @@ struct Key {
   std::string dataset, key;
 };
 
+// RNG stream ids, one per generator (and a few sub-streams).
+enum Stream : uint64_t {
+  kStreamPopulation = 1,
+  kStreamOrganisations,
+  kStreamCompanies,
+  kStreamFunds,
+  kStreamProcurement,
+  kStreamWelfare,
+  kStreamConduct,
+  kStreamComplaints,
+  kStreamEnforcement,
+  kStreamParty,
+  kStreamBadRows,
+  kStreamPlant = 100,     // + generator stream: the planting decisions
+  kStreamVariants = 300,  // + generator stream: name-only mentions and their variants
+  kStreamNetwork = 400,   // + generator stream: hidden links (network family)
+};
+
 class World {
  public:
-  World(const SynthOptions& opts) : opts(opts) {}
+  World(const SynthOptions& opts)
+      : opts(opts), rep_variants(opts.seed, kStreamVariants + kStreamCompanies) {}
+  ~World() {
+    if (er_file) std::fclose(er_file);
+  }
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
 
   const SynthOptions& opts;
   Rng Stream(uint64_t id) const { return Rng(opts.seed, id); }
@@ -134,6 +186,15 @@ class World {
   void Plant(const char* kind, const std::string& shape, const std::vector<Key>& keys);
   void NearMiss(const char* kind, const std::string& shape, const std::vector<Key>& keys);
 
+  // er_truth.jsonl: a name-only mention as written (`value`) and the entity it
+  // names — the ID number or credit code, "" when in no registry. Streamed.
+  Status OpenErTruth(const std::string& path);
+  void Mention(const char* dataset, const std::string& key, const char* column,
+               const std::string& value, bool org, const std::string& entity_key,
+               const char* variant);
+  Status CloseErTruth();
+  int64_t mentions = 0;
+
   // Pools filled by the generators, in order.
   std::vector<Person> official_candidates;                 // adults of officials' households
   std::vector<std::vector<Relative>> official_households;  // parallel: other members
@@ -142,9 +203,24 @@ class World {
   std::vector<Person> elderly;   // aged ≥ 80 during the window (高龄补贴)
   std::vector<Person> farmers;   // county household heads (耕地地力保护补贴)
   std::vector<Person> ordinary;  // a sample of other adults (callers, project managers, …)
+  // Other adults of ordinary households: bidders' contact persons (only what
+  // the bids need, to keep the pool small).
+  struct Contact {
+    std::array<char, 18> id;  // the ID number
+    bool has_phone = false;
+    uint32_t serial = 0;
+    std::string name;
+  };
+  std::vector<Contact> contacts;
+  // Other adults of ordinary households who hold nothing else: the co-holders
+  // ("fronts") of planted companies held by officials or their families, so
+  // those companies lead nowhere else in the graph. Handed out in turn.
+  std::vector<Person> fronts;
+  size_t next_front = 0;
   std::vector<Death> deaths;
   std::vector<LinkedCompany> relative_companies;  // paid by the official's org (funds)
   std::vector<LinkedCompany> leader_linked;       // win the leader's org's tenders
+  std::vector<NetworkLink> network_links;         // paid by / win tenders of the leader's org
   // Persons who are legal rep or shareholder of a planted (reserved) company;
   // honest companies are held by entrepreneurs only.
   std::unordered_set<std::string> planted_company_holders;
@@ -155,9 +231,20 @@ class World {
   std::vector<std::string> cars;    // plates of official cars
   std::vector<int> car_org;
   int64_t plate_counter = 0;
+  // Persons: rows written (the next serial), households, and per (birthplace,
+  // birth year) the next ID sequence, so persons added by later generators
+  // (planted households) get fresh ID numbers.
+  uint32_t persons_written = 0;
+  int32_t households = 0;
+  std::array<uint64_t, kRegions.size()> addresses{};  // per region: addresses given out
+  std::vector<int32_t> id_counter;
 
   std::map<std::string, std::unique_ptr<DatasetWriter>> writers;
-  std::string truth_buf, near_buf;
+  // Which companies name their legal representative without an ID number
+  // (AddCompany is called by several generators; its own stream keeps theirs).
+  Rng rep_variants;
+  std::string truth_buf, near_buf, er_buf;
+  FILE* er_file = nullptr;
   int64_t truth_count = 0, near_count = 0;
   std::map<std::string, int64_t> planted;  // per kind
 };
@@ -187,6 +274,23 @@ std::string MakeIdNumber(const char* birthplace, Days birth, int seq, bool male)
 std::string MakeCreditCode(const char* kind2, const char* region, uint64_t serial);
 std::string BankAccount(uint64_t serial, const char* bank_prefix = "6217");
 int AgeAt(Days birth, Days at);
+// A new registry person of `region` born in `birth_year` (ID number from the
+// shared counters; birth day from it), not yet written.
+Person NewPerson(World& w, int region, int birth_year, bool male, const std::string& name);
+// Writes the persons row of `p` (serial assigned; phone = PersonPhone(serial)
+// when `with_phone`, or `phone_override` when given).
+void WritePerson(World& w, Person& p, const std::string& household_id, const std::string& address,
+                 bool with_phone, const std::string& phone_override = "");
+// A registered address of its own in `region` (households, companies).
+std::string UniqueAddress(World& w, int region);
+// A party's ID number or credit code as a 64-bit key (for joins kept in memory).
+inline uint64_t PartyKey(const std::string& party) {
+  return Mix64(std::hash<std::string>{}(party));
+}
+// The next front (see World::fronts); entrepreneurs when there are none.
+const Person& NextFront(World& w);
+// True when `name` is a company name NewCompany has given out.
+bool IsCompanyName(const std::string& name);
 // A unique 辽J plate.
 std::string NextPlate(World& w);
 // max(min, round(per_scale × scale)): how many of one planted kind.
@@ -213,21 +317,5 @@ Status GenerateConduct(World& w);
 Status GenerateComplaints(World& w);
 Status GenerateEnforcement(World& w);
 Status GenerateParty(World& w);
-
-// RNG stream ids, one per generator (and a few sub-streams).
-enum Stream : uint64_t {
-  kStreamPopulation = 1,
-  kStreamOrganisations,
-  kStreamCompanies,
-  kStreamFunds,
-  kStreamProcurement,
-  kStreamWelfare,
-  kStreamConduct,
-  kStreamComplaints,
-  kStreamEnforcement,
-  kStreamParty,
-  kStreamBadRows,
-  kStreamPlant = 100,  // + generator stream: the planting decisions
-};
 
 }  // namespace qf::synth
