@@ -1,7 +1,7 @@
 # qingfeng — the two commands a new machine needs:
 #   make run    install what is missing, build, start the demo
 #   make test   install what is missing, build, run every test (also under ASan+UBSan)
-# `make` alone builds build/qingfeng.
+# `make` alone builds build/qingfeng and the web UI (build/web).
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
@@ -10,7 +10,7 @@ JOBS       ?= $(shell nproc)
 FUZZ_SECONDS ?= 20
 DEMO_DB    ?= demo.db
 
-.PHONY: all setup build run test test-release test-asan fuzz bench docs clean format
+.PHONY: all setup build run test test-release test-asan test-web web fuzz bench docs clean format
 
 all: build
 
@@ -22,6 +22,24 @@ $(BUILD)/build.ninja:
 
 build: setup $(BUILD)/build.ninja
 	cmake --build $(BUILD) -j $(JOBS)
+	@$(MAKE) --no-print-directory web
+
+# The web UI (web/, Vue + Vite) lands in $(BUILD)/web, beside the binary, where
+# `qingfeng serve` finds it. npm ci runs only when package-lock.json changed;
+# the bundle is rebuilt only when a file under web/ changed.
+WEB_OUT   := $(abspath $(BUILD))/web
+WEB_STAMP := web/node_modules/.package-lock.stamp
+WEB_SRC   := $(shell find web/src web/public -type f 2>/dev/null) web/index.html \
+             web/vite.config.ts web/tsconfig.json web/package.json
+
+$(WEB_STAMP): web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	@touch $@
+
+$(WEB_OUT)/index.html: $(WEB_STAMP) $(WEB_SRC)
+	cd web && QF_WEB_OUT=$(WEB_OUT) npm run build
+
+web: $(WEB_OUT)/index.html
 
 # A fresh demo city: synthesised, imported, scanned (qingfeng demo).
 run: build
@@ -29,10 +47,18 @@ run: build
 	  $(DEMO_DB).accounts.txt $(DEMO_DB).attachments
 	$(BUILD)/qingfeng --db $(DEMO_DB) demo
 
-test: setup test-release test-asan fuzz
+test: setup test-release test-web test-asan fuzz
 
 test-release: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The UI: Vitest unit tests, the size budget of the first page's JavaScript,
+# then the browser tests (Debian's Chromium) against a real `qingfeng serve`
+# on a fresh demo database (web/tests/e2e/run.mjs starts and stops it).
+test-web: build
+	cd web && npx vitest run
+	cd web && node scripts/size.mjs $(WEB_OUT)
+	cd web && QF_WEB_DIR=$(WEB_OUT) node tests/e2e/run.mjs $(abspath $(BUILD))/qingfeng
 
 $(ASAN_BUILD)/build.ninja:
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DQF_SANITIZE=ON -DQF_BENCH=OFF

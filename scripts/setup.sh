@@ -11,6 +11,11 @@ missing=()
 for p in "${PKGS[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# The web UI builds with Node and npm and is tested in Debian's Chromium: only
+# when missing (a machine may already have a newer Node from elsewhere).
+command -v node >/dev/null 2>&1 || missing+=(nodejs npm)
+command -v npm >/dev/null 2>&1 || { [[ " ${missing[*]} " == *" npm "* ]] || missing+=(npm); }
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "setup: installing ${missing[*]}"
   SUDO=""

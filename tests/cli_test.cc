@@ -43,9 +43,11 @@ class CliTest : public ::testing::Test {
 };
 
 TEST_F(CliTest, EveryCommandHasHelp) {
-  for (const char* cmd :
-       {"", "import", "datasets", "imports", "quarantine", "history", "describe", "ledger", "synth",
-        "scan", "leads", "lead", "models", "eval", "demo", "serve", "user"}) {
+  for (const char* cmd : {"",          "import",      "datasets",        "imports",    "quarantine",
+                          "history",   "describe",    "ledger",          "synth",      "scan",
+                          "leads",     "lead",        "models",          "eval",       "demo",
+                          "serve",     "user",        "reports",         "resolve",    "graph",
+                          "graph ego", "graph paths", "graph conflicts", "graph stats"}) {
     CmdResult r = Qf(Db(), std::string(cmd) + " --help");
     EXPECT_EQ(r.code, 0) << cmd << r.out;
     EXPECT_NE(r.out.find("Usage"), std::string::npos) << cmd;

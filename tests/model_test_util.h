@@ -14,6 +14,7 @@
 
 #include "engine/eval.h"
 #include "engine/model.h"
+#include "engine/network.h"
 #include "engine/runner.h"
 #include "engine/snapshot.h"
 #include "ingest/importer.h"
@@ -101,13 +102,24 @@ inline ModelOnCity RunOnCity(const std::string& id) {
     ADD_FAILURE() << "no built-in model " << id;
     return out;
   }
-  auto snap = engine::Snapshot::Load(city.store->db(), m->info().inputs);
+  auto snap = engine::Snapshot::Load(city.store->db(), engine::InputsOf({m}));
   if (!snap.ok()) {
     ADD_FAILURE() << snap.status().ToString();
     return out;
   }
+  // The network models read entity resolution and the graph, as a scan builds them.
+  std::unique_ptr<engine::Network> network;
+  if (m->info().uses_network) {
+    auto built = engine::Network::Build(*snap.value(), {});
+    if (!built.ok()) {
+      ADD_FAILURE() << built.status().ToString();
+      return out;
+    }
+    network = std::move(built).value();
+  }
   engine::Settings settings;
-  auto runs = engine::RunModels(*snap.value(), {m}, settings, nullptr, city.store->db_path());
+  auto runs = engine::RunModels(*snap.value(), {m}, settings, nullptr, city.store->db_path(),
+                                network.get());
   EXPECT_TRUE(runs[0].status.ok()) << runs[0].status.ToString();
   out.findings = std::move(runs[0].findings);
   std::vector<engine::LeadRecords> leads;

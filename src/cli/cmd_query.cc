@@ -8,6 +8,7 @@
 #include "cli/output.h"
 #include "common/text.h"
 #include "ingest/dataset.h"
+#include "ingest/quarantine.h"
 #include "ledger/ledger.h"
 #include "store/schema.h"
 
@@ -31,25 +32,11 @@ void RegisterDatasets(CLI::App& app, Globals& g, int& exit_code) {
               : std::vector<std::string>{"dataset",     "name",    "rows",        "versions",
                                          "quarantined", "imports", "last import", "last file"};
       t.numeric = {false, false, true, true, true, true, false, false};
-      for (const DatasetDef& def : AllDatasets()) {
-        std::string table = QuoteIdent(VersionsTable(def));
-        QF_ASSIGN_OR_RETURN(int64_t rows,
-                            db->QueryInt("SELECT COUNT(*) FROM " + QuoteIdent(def.name)));
-        QF_ASSIGN_OR_RETURN(int64_t versions, db->QueryInt("SELECT COUNT(*) FROM " + table));
-        QF_ASSIGN_OR_RETURN(
-            Stmt q,
-            db->Prepare(
-                "SELECT (SELECT COUNT(DISTINCT file_sha256 || ':' || line) FROM quarantine WHERE "
-                "dataset=?1 "
-                "AND resolved_import_id IS NULL), (SELECT COUNT(*) FROM imports WHERE dataset=?1), "
-                "(SELECT started_at FROM imports WHERE dataset=?1 ORDER BY id DESC LIMIT 1), "
-                "(SELECT file_name FROM imports WHERE dataset=?1 ORDER BY id DESC LIMIT 1)"));
-        q.BindText(1, def.name);
-        QF_ASSIGN_OR_RETURN(bool row, q.Step());
-        (void)row;
-        t.rows.push_back({def.name, def.zh, std::to_string(rows), std::to_string(versions),
-                          std::to_string(q.Int(0)), std::to_string(q.Int(1)), q.Text(2),
-                          q.Text(3)});
+      QF_ASSIGN_OR_RETURN(std::vector<DatasetStatus> statuses, DatasetStatuses(db));
+      for (const DatasetStatus& s : statuses) {
+        t.rows.push_back({s.def->name, s.def->zh, std::to_string(s.rows),
+                          std::to_string(s.versions), std::to_string(s.quarantined),
+                          std::to_string(s.imports), s.last_import_at, s.last_file});
       }
       Format f = Format::kTable;
       ParseFormat(*format, &f);
@@ -86,38 +73,13 @@ void RegisterQuarantine(CLI::App& app, Globals& g, int& exit_code) {
           return Status::InvalidInput("--export-rows needs --dataset",
                                       "--export-rows 需要同时指定 --dataset");
         }
-        QF_ASSIGN_OR_RETURN(
-            Stmt q,
-            db->Prepare(
-                "SELECT raw_row FROM quarantine WHERE dataset = ? AND resolved_import_id IS NULL "
-                "GROUP BY file_sha256, line, location ORDER BY MIN(id)"));
-        q.BindText(1, ds);
         std::ofstream out(*export_path, std::ios::binary);
         if (!out)
           return Status::InvalidInput("cannot write " + *export_path,
                                       "无法写入文件" + *export_path);
-        out << "\xEF\xBB\xBF";  // BOM, so that Excel opens the Chinese text correctly
-        std::vector<std::string> header;
-        int64_t n = 0;
-        for (;;) {
-          QF_ASSIGN_OR_RETURN(bool row, q.Step());
-          if (!row) break;
-          auto j = nlohmann::ordered_json::parse(q.Text(0), nullptr, false);
-          if (j.is_discarded() || !j.is_object()) continue;
-          if (header.empty()) {
-            for (auto it = j.begin(); it != j.end(); ++it) header.push_back(it.key());
-            for (size_t i = 0; i < header.size(); ++i) out << (i ? "," : "") << CsvField(header[i]);
-            out << "\r\n";
-          }
-          for (size_t i = 0; i < header.size(); ++i) {
-            std::string v = j.contains(header[i]) && j[header[i]].is_string()
-                                ? j[header[i]].get<std::string>()
-                                : "";
-            out << (i ? "," : "") << CsvField(v);
-          }
-          out << "\r\n";
-          ++n;
-        }
+        QuarantineFilter filter;
+        filter.dataset = ds;
+        QF_ASSIGN_OR_RETURN(int64_t n, ExportQuarantinedRows(db, filter, out));
         out.close();
         if (!out) return Status::IOError("cannot write " + *export_path + " (disk full?)");
         // An export of personal data is an action the ledger must remember.
@@ -129,15 +91,10 @@ void RegisterQuarantine(CLI::App& app, Globals& g, int& exit_code) {
                   << *export_path << std::endl;
         return Status::OK();
       }
-      std::string sql =
-          "SELECT id, dataset, file_name, line, COALESCE(location,''), COALESCE(column_name,''), "
-          "COALESCE(value,''), reason_zh, reason_en, import_id, "
-          "CASE WHEN resolved_import_id IS NULL THEN '' ELSE resolved_import_id END "
-          "FROM quarantine WHERE (?1 = '' OR dataset = ?1)";
-      if (!*all) sql += " AND resolved_import_id IS NULL";
-      sql += " ORDER BY id";
-      QF_ASSIGN_OR_RETURN(Stmt q, db->Prepare(sql));
-      q.BindText(1, ds);
+      QuarantineFilter filter;
+      filter.dataset = ds;
+      filter.include_resolved = *all;
+      QF_ASSIGN_OR_RETURN(std::vector<QuarantineEntry> entries, ListQuarantine(db, filter));
       Format f = Format::kTable;
       ParseFormat(*format, &f);
       Table t;
@@ -151,13 +108,12 @@ void RegisterQuarantine(CLI::App& app, Globals& g, int& exit_code) {
                                          "value", "reason",  "原因", "import", "resolved"};
       t.numeric = {true, false, false, true, false, false, false, false, false, true, false};
       bool zh = g.zh();
-      for (;;) {
-        QF_ASSIGN_OR_RETURN(bool row, q.Step());
-        if (!row) break;
-        std::string reason = zh ? q.Text(7) : q.Text(8);
-        std::string other = zh ? q.Text(8) : q.Text(7);
-        t.rows.push_back({q.Text(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4), q.Text(5),
-                          q.Text(6), reason, other, q.Text(9), q.Text(10)});
+      for (const QuarantineEntry& e : entries) {
+        const std::string& reason = zh ? e.reason_zh : e.reason_en;
+        const std::string& other = zh ? e.reason_en : e.reason_zh;
+        t.rows.push_back({std::to_string(e.id), e.dataset, e.file_name, std::to_string(e.line),
+                          e.location, e.column, e.value, reason, other, std::to_string(e.import_id),
+                          e.resolved_import_id ? std::to_string(e.resolved_import_id) : ""});
       }
       if (f == Format::kTable) {
         // The table keeps to what a clerk needs; scripts get every field.

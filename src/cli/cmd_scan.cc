@@ -14,6 +14,7 @@
 #include "engine/runner.h"
 #include "ingest/identifiers.h"
 #include "leads/lead_store.h"
+#include "leads/matches.h"
 #include "leads/scan.h"
 #include "ledger/ledger.h"
 
@@ -400,8 +401,10 @@ void RegisterEval(CLI::App& app, Globals& g, int& exit_code) {
   auto format = std::make_shared<std::string>("table");
   cmd->add_option("--truth", *truth, "truth.jsonl (qingfeng synth)")->required();
   cmd->add_option("--near", *near, "near_misses.jsonl (default: beside truth.jsonl)");
+  auto er_truth = std::make_shared<std::string>();
+  cmd->add_option("--er-truth", *er_truth, "er_truth.jsonl (default: beside truth.jsonl)");
   cmd->add_option("--format", *format, "table | json")->check(CLI::IsMember({"table", "json"}));
-  cmd->callback([&g, &exit_code, truth, near, format]() {
+  cmd->callback([&g, &exit_code, truth, near, er_truth, format]() {
     g.WithStore(exit_code, [&](Store* store) -> Status {
       QF_ASSIGN_OR_RETURN(auto t, engine::ReadTruth(*truth));
       std::string near_path = *near;
@@ -461,8 +464,50 @@ void RegisterEval(CLI::App& app, Globals& g, int& exit_code) {
         s.near += m.near_misses;
         s.flagged += m.near_misses_flagged;
       }
+      // Entity resolution against er_truth.jsonl (beside truth.jsonl unless named),
+      // and path recall: the share of planted hidden links the network models found.
+      std::string er_path = *er_truth;
+      if (er_path.empty()) {
+        auto slash = truth->find_last_of('/');
+        er_path =
+            (slash == std::string::npos ? "" : truth->substr(0, slash + 1)) + "er_truth.jsonl";
+        std::ifstream probe(er_path);
+        if (!probe) er_path.clear();
+      }
+      std::vector<engine::ErQuality> er;
+      if (!er_path.empty()) {
+        QF_ASSIGN_OR_RETURN(auto er_items, engine::ReadErTruth(er_path));
+        QF_ASSIGN_OR_RETURN(auto matched, leads::MatchedPredictions(store->db()));
+        std::vector<engine::ErPrediction> preds;
+        for (auto& m : matched) preds.push_back({m.dataset, m.key, m.column, m.entity_key});
+        er = engine::EvaluateEr(er_items, preds);
+      }
+      const Sum* paths = fam.count("network") ? &fam.at("network") : nullptr;
       if (*format == "json") {
         nlohmann::ordered_json j;
+        j["entity_resolution"] = nlohmann::ordered_json::object();
+        for (const auto& e : er) {
+          nlohmann::ordered_json v = nlohmann::ordered_json::object();
+          for (const auto& [variant, c] : e.by_variant) {
+            v[variant] = {{"mentions", c.first},
+                          {"matched", c.second},
+                          {"recall", c.first ? double(c.second) / c.first : 1.0}};
+          }
+          j["entity_resolution"][e.kind] = {{"mentions", e.mentions},
+                                            {"true_positive", e.true_positive},
+                                            {"false_positive", e.false_positive},
+                                            {"false_negative", e.false_negative},
+                                            {"precision", e.precision()},
+                                            {"recall", e.recall()},
+                                            {"f1", e.f1()},
+                                            {"by_variant", v}};
+        }
+        if (paths) {
+          j["path_recall"] = {
+              {"planted", paths->planted},
+              {"found", paths->found},
+              {"recall", paths->planted ? double(paths->found) / paths->planted : 1.0}};
+        }
         j["models"] = nlohmann::ordered_json::array();
         for (const auto& m : q) {
           j["models"].push_back({{"model", m.model},
@@ -514,6 +559,31 @@ void RegisterEval(CLI::App& app, Globals& g, int& exit_code) {
              std::to_string(s.flagged) + "/" + std::to_string(s.near)});
       }
       Print(tab, Format::kTable);
+      if (!er.empty()) {
+        std::cout << (g.zh() ? "\n实体识别（" : "\nEntity resolution (") << er_path << "):\n";
+        Table et;
+        et.keys = {"kind", "mentions", "precision", "recall", "f1", "variants"};
+        et.headers = g.zh() ? std::vector<std::string>{"类型",   "提及", "精确率",
+                                                       "召回率", "F1",   "各变体召回"}
+                            : et.keys;
+        et.numeric = {false, true, true, true, true, false};
+        for (const auto& e : er) {
+          std::string v;
+          for (const auto& [variant, c] : e.by_variant) {
+            v += (v.empty() ? "" : " ") + variant + " " + std::to_string(c.second) + "/" +
+                 std::to_string(c.first);
+          }
+          et.rows.push_back({e.kind, std::to_string(e.mentions), Fixed(e.precision(), 3),
+                             Fixed(e.recall(), 3), Fixed(e.f1(), 3), v});
+        }
+        Print(et, Format::kTable);
+      }
+      if (paths && paths->planted > 0) {
+        std::cout << (g.zh() ? "关联路径召回率（network 模型）："
+                             : "Path recall (network models): ")
+                  << paths->found << "/" << paths->planted << " = "
+                  << Fixed(double(paths->found) / paths->planted, 3) << "\n";
+      }
       bool any_missed = false;
       for (const auto& m : q) {
         for (const auto& id : m.missed) {

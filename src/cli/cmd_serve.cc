@@ -52,6 +52,7 @@ int Serve(const Globals& g, const std::string& host, uint16_t port, const std::s
   options.io_threads = std::max(1, std::min(threads, 4));
   options.worker_threads = std::max(4, threads * 4);
   options.body_limit = [a](std::string_view m, std::string_view p) { return a->BodyLimit(m, p); };
+  options.body_file_dir = [a](std::string_view m, std::string_view p) { return a->SpoolDir(m, p); };
   server::HttpServer http(options, [a](server::Request& r) { return a->Handle(r); });
   if (Status s = http.Listen(); !s.ok()) return g.Fail(s);
   // The ledger is checkpointed when serving starts, hourly, and at shutdown.

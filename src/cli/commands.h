@@ -59,6 +59,11 @@ void RegisterEval(CLI::App& app, Globals& g, int& exit_code);
 void RegisterDemo(CLI::App& app, Globals& g, int& exit_code);
 void RegisterServe(CLI::App& app, Globals& g, int& exit_code);
 void RegisterUser(CLI::App& app, Globals& g, int& exit_code);
+void RegisterReports(CLI::App& app, Globals& g, int& exit_code);
+// resolve (entity resolution review) and graph (relationship graph), cmd_graph.cc.
+void RegisterGraph(CLI::App& app, Globals& g, int& exit_code);
+// draw: 双随机一公开 random inspection draws, cmd_draws.cc.
+void RegisterDraws(CLI::App& app, Globals& g, int& exit_code);
 
 // Serves the store named by the globals until SIGINT/SIGTERM; the exit code.
 // `web_dir` empty: the UI beside the binary. Used by `serve` and `demo`.

@@ -63,6 +63,9 @@ int main(int argc, char** argv) {
   qf::cli::RegisterDemo(app, g, exit_code);
   qf::cli::RegisterServe(app, g, exit_code);
   qf::cli::RegisterUser(app, g, exit_code);
+  qf::cli::RegisterReports(app, g, exit_code);
+  qf::cli::RegisterGraph(app, g, exit_code);
+  qf::cli::RegisterDraws(app, g, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

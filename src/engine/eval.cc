@@ -4,6 +4,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <tuple>
 
 namespace qf::engine {
 
@@ -100,6 +101,80 @@ std::vector<ModelQuality> Evaluate(const std::vector<std::string>& model_ids,
     }
     out.push_back(std::move(q));
   }
+  return out;
+}
+
+Result<std::vector<ErTruthItem>> ReadErTruth(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Status::IOError("cannot open " + path);
+  std::vector<ErTruthItem> items;
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    if (line.empty() || line == "\r") continue;
+    nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
+    auto bad = [&](const std::string& what) {
+      return Status::InvalidInput(path + " line " + std::to_string(n) + ": " + what,
+                                  path + " 第 " + std::to_string(n) + " 行：" + what);
+    };
+    if (j.is_discarded() || !j.is_object()) return bad("not a JSON object");
+    for (const char* field : {"dataset", "key", "column", "kind", "entity_key"}) {
+      if (!j.contains(field) || !j[field].is_string()) {
+        return bad(std::string("no \"") + field + "\" string");
+      }
+    }
+    ErTruthItem t;
+    t.dataset = j["dataset"].get<std::string>();
+    t.key = j["key"].get<std::string>();
+    t.column = j["column"].get<std::string>();
+    t.value = j.value("value", "");
+    t.kind = j["kind"].get<std::string>();
+    t.entity_key = j["entity_key"].get<std::string>();
+    t.variant = j.value("variant", "none");
+    if (t.kind != "person" && t.kind != "org") return bad("\"kind\" must be person or org");
+    items.push_back(std::move(t));
+  }
+  return items;
+}
+
+std::vector<ErQuality> EvaluateEr(const std::vector<ErTruthItem>& truth,
+                                  const std::vector<ErPrediction>& predictions) {
+  std::map<std::tuple<std::string, std::string, std::string>, const std::string*> predicted;
+  for (const ErPrediction& p : predictions) {
+    predicted[{p.dataset, p.key, p.column}] = &p.entity_key;
+  }
+  std::map<std::string, ErQuality> by_kind;
+  ErQuality all;
+  all.kind = "all";
+  for (const ErTruthItem& t : truth) {
+    auto it = predicted.find({t.dataset, t.key, t.column});
+    const std::string got = it == predicted.end() ? std::string() : *it->second;
+    for (ErQuality* q : {&by_kind[t.kind], &all}) {
+      ++q->mentions;
+      if (!got.empty()) {
+        if (got == t.entity_key) {
+          ++q->true_positive;
+        } else {
+          ++q->false_positive;
+          if (!t.entity_key.empty()) ++q->false_negative;
+        }
+      } else if (!t.entity_key.empty()) {
+        ++q->false_negative;
+      }
+      if (!t.entity_key.empty()) {
+        auto& v = q->by_variant[t.variant];
+        ++v.first;
+        if (got == t.entity_key) ++v.second;
+      }
+    }
+  }
+  std::vector<ErQuality> out;
+  for (auto& [kind, q] : by_kind) {
+    q.kind = kind;
+    out.push_back(std::move(q));
+  }
+  out.push_back(std::move(all));
   return out;
 }
 

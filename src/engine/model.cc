@@ -134,6 +134,7 @@ const std::vector<std::unique_ptr<Model>>& BuiltinModels() {
     models::RegisterPartyModels(list);
     models::RegisterEnforcementModels(list);
     models::RegisterOcdsModels(list);
+    models::RegisterNetworkModels(list);
     return list;
   }();
   return *models;

@@ -40,6 +40,9 @@ struct ModelInfo {
   Severity severity = Severity::kMedium;
   std::vector<Input> inputs;
   std::vector<ParamDef> params;
+  // Reads the relationship network (entity resolution and the graph), which
+  // the scan then builds once for every model that asks.
+  bool uses_network = false;
 };
 
 // A model's parameters: defaults overridden by the settings file.
@@ -86,6 +89,8 @@ struct Finding {
   std::string summary;  // Chinese sentence with the facts and numbers
 };
 
+class Network;
+
 // Everything a model's Run gets.
 struct RunContext {
   const Snapshot& snap;
@@ -94,6 +99,9 @@ struct RunContext {
   // analysts' SQL): open it read-only with Db::Open(db_path, true), one
   // connection per model run. Empty when there is no store (unit tests).
   std::string db_path;
+  // Entity resolution and the relationship graph (engine/network.h): set for
+  // models with ModelInfo::uses_network, nullptr otherwise.
+  const Network* network = nullptr;
 };
 
 class Model {

@@ -10,6 +10,8 @@
 #include <set>
 #include <sstream>
 
+#include "engine/network.h"
+
 namespace qf::engine {
 
 namespace {
@@ -130,10 +132,20 @@ std::string SettingsPathFor(const std::string& db_path) {
   return db_path + ".settings.json";
 }
 
+bool UsesNetwork(const std::vector<const Model*>& models) {
+  for (const Model* m : models) {
+    if (m->info().uses_network) return true;
+  }
+  return false;
+}
+
 std::vector<Input> InputsOf(const std::vector<const Model*>& models) {
   std::vector<Input> inputs;
   for (const Model* m : models) {
     for (const Input& in : m->info().inputs) inputs.push_back(in);
+  }
+  if (UsesNetwork(models)) {
+    for (Input& in : NetworkInputs()) inputs.push_back(std::move(in));
   }
   return inputs;
 }
@@ -141,7 +153,7 @@ std::vector<Input> InputsOf(const std::vector<const Model*>& models) {
 std::vector<ModelRun> RunModels(const Snapshot& snap, const std::vector<const Model*>& models,
                                 const Settings& settings,
                                 const std::function<void(const std::string&)>& done,
-                                const std::string& db_path) {
+                                const std::string& db_path, const Network* network) {
   std::vector<ModelRun> runs(models.size());
   std::mutex mu;
   tbb::parallel_for(size_t{0}, models.size(), [&](size_t i) {
@@ -152,7 +164,8 @@ std::vector<ModelRun> RunModels(const Snapshot& snap, const std::vector<const Mo
     if (!params.ok()) {
       run.status = params.status();
     } else {
-      RunContext ctx{snap, params.value(), db_path};
+      RunContext ctx{snap, params.value(), db_path,
+                     run.model->info().uses_network ? network : nullptr};
       run.status = run.model->Run(ctx, &run.findings);
     }
     run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

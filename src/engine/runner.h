@@ -54,9 +54,12 @@ struct ModelRun {
 std::vector<ModelRun> RunModels(const Snapshot& snap, const std::vector<const Model*>& models,
                                 const Settings& settings,
                                 const std::function<void(const std::string&)>& done = nullptr,
-                                const std::string& db_path = "");
+                                const std::string& db_path = "", const Network* network = nullptr);
 
-// The union of the models' inputs.
+// Whether some of the models read the relationship network.
+bool UsesNetwork(const std::vector<const Model*>& models);
+
+// The union of the models' inputs (and the network's, when one of them uses it).
 std::vector<Input> InputsOf(const std::vector<const Model*>& models);
 
 }  // namespace qf::engine

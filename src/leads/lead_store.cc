@@ -276,4 +276,47 @@ Result<std::vector<Lead>> LeadsWhere(Db* db, const std::string& where,
   return out;
 }
 
+Result<int64_t> CreateManualLead(Db* db, const ManualLead& lead, const std::string& now) {
+  QF_ASSIGN_OR_RETURN(int64_t exists, [&]() -> Result<int64_t> {
+    QF_ASSIGN_OR_RETURN(Stmt q,
+                        db->Prepare("SELECT id FROM leads WHERE model = ?1 AND identity = ?2"));
+    q.BindText(1, lead.model);
+    q.BindText(2, lead.identity);
+    QF_ASSIGN_OR_RETURN(bool row, q.Step());
+    return row ? q.Int(0) : int64_t{0};
+  }());
+  if (exists != 0) {
+    return Status::InvalidInput(lead.identity + " is already lead " + LeadCode(exists),
+                                lead.identity + " 已是线索 " + LeadCode(exists));
+  }
+  QF_ASSIGN_OR_RETURN(
+      Stmt insert,
+      db->Prepare("INSERT INTO leads(model, family, identity, subject_dataset, subject_key, "
+                  "subject_name, score, amount, summary, detection, first_scan, last_scan, "
+                  "created_at, updated_at, org, region_code) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,"
+                  "'active',0,0,?10,?10,?11,?12)"));
+  insert.BindText(1, lead.model);
+  insert.BindText(2, lead.family);
+  insert.BindText(3, lead.identity);
+  insert.BindText(4, lead.subject.dataset);
+  insert.BindText(5, lead.subject.key);
+  insert.BindText(6, lead.subject.name);
+  insert.BindInt(7, lead.score);
+  insert.BindInt(8, lead.amount_fen);
+  insert.BindText(9, lead.summary);
+  insert.BindText(10, now);
+  if (lead.org.empty()) {
+    insert.BindNull(11);
+  } else {
+    insert.BindText(11, lead.org);
+  }
+  if (lead.region_code.empty()) {
+    insert.BindNull(12);
+  } else {
+    insert.BindText(12, lead.region_code);
+  }
+  QF_RETURN_IF_ERROR(insert.Run());
+  return db->LastInsertId();
+}
+
 }  // namespace qf::leads

@@ -80,4 +80,18 @@ Result<std::vector<Lead>> LeadsWhere(Db* db, const std::string& where,
                                      const std::vector<std::string>& binds,
                                      const std::string& order, int64_t limit, int64_t offset);
 
+// A lead no model found (a report from the public, a referral). Its `model`
+// names the source and is never a scanned model's id, so no scan resolves it;
+// (model, identity) is unique as for every lead.
+struct ManualLead {
+  std::string model, family, identity;
+  engine::Subject subject;  // e.g. {"reports", lookup id, "举报 JB7K2M9Q"}: the link back
+  int score = 50;
+  int64_t amount_fen = 0;
+  std::string summary, org, region_code;
+};
+// Inserts it as a pending, active lead (scans 0) and returns its id; an
+// existing (model, identity) is an InvalidArgument. Call inside a write transaction.
+Result<int64_t> CreateManualLead(Db* db, const ManualLead& lead, const std::string& now);
+
 }  // namespace qf::leads

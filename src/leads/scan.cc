@@ -6,8 +6,10 @@
 #include <set>
 
 #include "common/time.h"
+#include "engine/network.h"
 #include "engine/runner.h"
 #include "engine/snapshot.h"
+#include "leads/matches.h"
 #include "leads/scope.h"
 #include "ledger/ledger.h"
 #include "models/custom_sql.h"
@@ -125,6 +127,18 @@ Result<ScanReport> Scan(Store* store, const ScanOptions& options) {
   report.load_seconds = Since(t0);
   report.snapshot_bytes = snap->memory_bytes();
 
+  // The relationship network, once for every model that reads it.
+  std::unique_ptr<engine::Network> network;
+  if (engine::UsesNetwork(chosen)) {
+    if (options.progress) options.progress("network", 0, 1);
+    QF_ASSIGN_OR_RETURN(auto decisions, LoadDecisions(db));
+    QF_ASSIGN_OR_RETURN(network, engine::Network::Build(*snap, decisions));
+    report.resolve_seconds = network->resolve_seconds();
+    report.graph_seconds = network->graph_seconds();
+    report.graph_nodes = network->graph().nodes();
+    report.graph_edges = network->graph().edges();
+  }
+
   auto t1 = std::chrono::steady_clock::now();
   size_t finished = 0;
   auto runs = engine::RunModels(
@@ -132,9 +146,8 @@ Result<ScanReport> Scan(Store* store, const ScanOptions& options) {
       [&](const std::string&) {
         if (options.progress) options.progress("run", ++finished, chosen.size());
       },
-      store->db_path());
+      store->db_path(), network.get());
   report.run_seconds = Since(t1);
-  snap.reset();  // the findings hold what the leads need
 
   auto t2 = std::chrono::steady_clock::now();
   if (options.progress) options.progress("write", 0, 1);
@@ -162,6 +175,11 @@ Result<ScanReport> Scan(Store* store, const ScanOptions& options) {
     if (!r.status.ok()) stats[r.model]["error"] = r.status.message();
     report.models.push_back(std::move(r));
   }
+  if (network) {
+    QF_RETURN_IF_ERROR(WriteMatches(db, report.scan_id, *snap, network->resolution()));
+  }
+  network.reset();
+  snap.reset();  // the findings hold what the leads need
   QF_RETURN_IF_ERROR(AssignScopes(db, report.scan_id));
   QF_RETURN_IF_ERROR(FinishScan(db, report.scan_id, stats.dump()));
   QF_ASSIGN_OR_RETURN(auto ledger, ledger::Ledger::Open(db));

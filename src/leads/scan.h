@@ -29,7 +29,8 @@ struct ScanOptions {
   std::vector<std::string> model_ids;  // empty: every enabled model
   std::string settings_path;           // empty: engine::SettingsPathFor(db)
   std::string actor = "system";
-  // stage: "load" (done/total tables), "run" (done/total models), "write".
+  // stage: "load" (done/total tables), "network" (resolution and graph),
+  // "run" (done/total models), "write".
   std::function<void(const std::string& stage, size_t done, size_t total)> progress;
 };
 
@@ -45,6 +46,9 @@ struct ScanReport {
   int64_t scan_id = 0;
   double load_seconds = 0, run_seconds = 0, write_seconds = 0;
   size_t snapshot_bytes = 0;
+  // Entity resolution and the graph, when a model read them.
+  double resolve_seconds = 0, graph_seconds = 0;
+  size_t graph_nodes = 0, graph_edges = 0;
   std::vector<ModelScanResult> models;
 };
 

@@ -20,5 +20,6 @@ void RegisterComplaintsModels(ModelList* out);   // complaints.cc
 void RegisterPartyModels(ModelList* out);        // party.cc
 void RegisterEnforcementModels(ModelList* out);  // enforcement.cc
 void RegisterOcdsModels(ModelList* out);         // ocds.cc
+void RegisterNetworkModels(ModelList* out);      // network.cc
 
 }  // namespace qf::models

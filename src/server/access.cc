@@ -9,11 +9,13 @@ const std::vector<RoleDef>& Roles() {
   static const std::vector<RoleDef> v = {
       {"admin", "系统管理员",
        kRead | kPropose | kApprove | kProcess | kVerdict | kAssign | kComment | kMerge | kExport |
-           kUnmask | kLedger | kUsers},
-      {"leader", "分管领导", kRead | kApprove | kVerdict | kAssign | kComment | kExport | kUnmask},
+           kUnmask | kLedger | kUsers | kReports | kImport | kModels},
+      {"leader", "分管领导",
+       kRead | kApprove | kVerdict | kAssign | kComment | kExport | kUnmask | kReports},
       {"analyst", "监督分析员",
-       kRead | kPropose | kProcess | kVerdict | kAssign | kComment | kMerge | kExport | kUnmask},
-      {"handler", "承办人（部门联络员）", kRead | kProcess | kComment},
+       kRead | kPropose | kProcess | kVerdict | kAssign | kComment | kMerge | kExport | kUnmask |
+           kReports | kImport | kModels},
+      {"handler", "承办人（部门联络员）", kRead | kProcess | kComment | kImport},
       {"auditor", "审计员（只读）", kRead | kExport | kLedger},
   };
   return v;
@@ -31,6 +33,7 @@ std::vector<std::string> RightNames(uint32_t rights) {
       {kRead, "read"},       {kPropose, "propose"}, {kApprove, "approve"}, {kProcess, "process"},
       {kVerdict, "verdict"}, {kAssign, "assign"},   {kComment, "comment"}, {kMerge, "merge"},
       {kExport, "export"},   {kUnmask, "unmask"},   {kLedger, "ledger"},   {kUsers, "users"},
+      {kReports, "reports"}, {kImport, "import"},   {kModels, "models"},
   };
   std::vector<std::string> out;
   for (const auto& [r, n] : kNames) {

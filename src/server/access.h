@@ -21,9 +21,12 @@ enum Right : uint32_t {
   kComment = 1u << 6,  // comments and attachments
   kMerge = 1u << 7,
   kExport = 1u << 8,
-  kUnmask = 1u << 9,   // see personal data in clear (each view is logged)
-  kLedger = 1u << 10,  // the ledger's actions and checkpoints
-  kUsers = 1u << 11,   // accounts and roles
+  kUnmask = 1u << 9,    // see personal data in clear (each view is logged)
+  kLedger = 1u << 10,   // the ledger's actions and checkpoints
+  kUsers = 1u << 11,    // accounts and roles
+  kReports = 1u << 12,  // complaints and reports from the public, decrypted (each read logged)
+  kImport = 1u << 13,   // upload data; the quarantine in clear (own uploads when scoped); fixes
+  kModels = 1u << 14,   // model settings, scans, analysts' SQL models
 };
 
 struct RoleDef {

@@ -52,6 +52,7 @@ Result<ServerConfig> LoadServerConfig(const std::string& db_path,
   };
   int max_body_kb = static_cast<int>(c.max_body / 1024);
   int max_upload_mb = static_cast<int>(c.max_upload >> 20);
+  int max_import_mb = static_cast<int>(c.max_import >> 20);
   IntParam params[] = {
       {"session_idle_seconds", &c.auth.session_idle_seconds, 1, 7 * 86400},
       {"session_max_seconds", &c.auth.session_max_seconds, 1, 30 * 86400},
@@ -61,6 +62,7 @@ Result<ServerConfig> LoadServerConfig(const std::string& db_path,
       {"min_password_length", &c.auth.min_password_length, 8, 128},
       {"max_body_kb", &max_body_kb, 1, 64 * 1024},
       {"max_upload_mb", &max_upload_mb, 1, 1024},
+      {"max_import_mb", &max_import_mb, 1, 64 * 1024},
   };
   for (auto& [name, value] : s.items()) {
     bool known = false;
@@ -92,6 +94,7 @@ Result<ServerConfig> LoadServerConfig(const std::string& db_path,
   }
   c.max_body = static_cast<size_t>(max_body_kb) * 1024;
   c.max_upload = static_cast<size_t>(max_upload_mb) << 20;
+  c.max_import = static_cast<size_t>(max_import_mb) << 20;
   return c;
 }
 
@@ -330,6 +333,12 @@ size_t Api::BodyLimit(std::string_view method, std::string_view path) const {
   if (method == "POST" && path.starts_with("/api/leads/") && path.ends_with("/attachments")) {
     return config_.max_upload;
   }
+  // A public report carries its attachments in base64 inside the JSON.
+  if (method == "POST" && path == "/api/public/reports") {
+    leads::ReportLimits l;
+    return l.max_attachments * ((l.max_attachment_bytes + 2) / 3 * 4) + config_.max_body;
+  }
+  if (method == "POST" && path == "/api/imports") return config_.max_import;
   return config_.max_body;
 }
 
@@ -370,12 +379,46 @@ void Api::AddRoutes() {
   add("GET", "/api/export/leads.xlsx", &Api::ExportLeads, kExport);
   add("GET", "/api/records/{dataset}", &Api::GetRecord, kRead);
   add("GET", "/api/dashboard", &Api::Dashboard, kRead);
-  add("GET", "/api/models", &Api::ModelsRoute, kRead);
+  add("GET", "/api/models", &Api::ModelCatalogueRoute, kRead);
   add("GET", "/api/users", &Api::ListUsersRoute, kUsers);
   add("POST", "/api/users", &Api::CreateUserRoute, kUsers);
   add("PATCH", "/api/users/{name}", &Api::UpdateUserRoute, kUsers);
   add("GET", "/api/ledger", &Api::LedgerInfo, kLedger);
   add("GET", "/api/ledger/actions", &Api::LedgerActions, kLedger);
+  add("GET", "/api/graph/ego", &Api::GraphEgoRoute, kRead);
+  add("GET", "/api/graph/paths", &Api::GraphPathsRoute, kRead);
+  add("GET", "/api/leads/{id}/graph", &Api::LeadGraphRoute, kRead);
+  add("GET", "/api/er/matches", &Api::ErMatchesRoute, kRead);
+  add("POST", "/api/er/decisions", &Api::ErDecisionRoute, kVerdict);
+  add("POST", "/api/draws", &Api::CreateDrawRoute, kApprove);
+  add("GET", "/api/draws", &Api::ListDrawsRoute, kRead);
+  add("GET", "/api/draws/{id}", &Api::GetDrawRoute, kRead);
+  add("POST", "/api/draws/{id}/execute", &Api::ExecuteDrawRoute, kApprove);
+  add("POST", "/api/draws/{id}/results", &Api::DrawResultsRoute, kProcess);
+  add("POST", "/api/draws/{id}/publish", &Api::PublishDrawRoute, kApprove);
+  add("GET", "/api/draws/{id}/verify", &Api::VerifyDrawRoute, kRead);
+  add("GET", "/api/public/inspections", &Api::PublicInspectionsRoute, 0, true);
+  add("POST", "/api/public/reports", &Api::SubmitReportRoute, 0, true);
+  add("GET", "/api/public/reports/status", &Api::ReportStatusRoute, 0, true);
+  add("GET", "/api/reports", &Api::ListReportsRoute, kReports);
+  add("GET", "/api/reports/{id}", &Api::GetReportRoute, kReports);
+  add("POST", "/api/reports/{id}/actions", &Api::ReportActionRoute, kReports);
+  add("POST", "/api/reports/{id}/lead", &Api::ReportLeadRoute, kReports);
+  add("GET", "/api/reports/{id}/attachments/{n}", &Api::ReportAttachmentRoute, kReports);
+  add("GET", "/api/datasets", &Api::DatasetsRoute, kRead);
+  add("POST", "/api/imports", &Api::StartImportRoute, kImport);
+  add("GET", "/api/imports", &Api::ImportsRoute, kImport);
+  add("GET", "/api/imports/jobs/{job}", &Api::ImportJobRoute, kImport);
+  add("GET", "/api/quarantine", &Api::QuarantineRoute, kImport);
+  add("GET", "/api/quarantine/export.csv", &Api::QuarantineExportRoute, kImport);
+  add("POST", "/api/quarantine/{id}/fix", &Api::QuarantineFixRoute, kImport);
+  add("PATCH", "/api/models/{id}", &Api::UpdateModelRoute, kModels);
+  add("GET", "/api/models/{id}/stats", &Api::ModelStatsRoute, kRead);
+  add("POST", "/api/models/custom", &Api::SaveCustomModelRoute, kModels);
+  add("POST", "/api/models/custom/test", &Api::TestCustomModelRoute, kModels);
+  add("DELETE", "/api/models/custom/{id}", &Api::DeleteCustomModelRoute, kModels);
+  add("POST", "/api/scans", &Api::StartScanRoute, kModels);
+  add("GET", "/api/scans/jobs/{job}", &Api::ScanJobRoute, kRead);
 }
 
 std::vector<std::string> Api::RouteList() const {

@@ -15,12 +15,17 @@
 #include <vector>
 
 #include "common/status.h"
+#include "leads/reports.h"
 #include "leads/scope.h"
 #include "leads/workflow.h"
 #include "server/access.h"
 #include "server/auth.h"
 #include "server/http.h"
 #include "store/db.h"
+
+namespace qf::leads {
+struct LiveNetwork;
+}  // namespace qf::leads
 
 namespace qf::server {
 
@@ -32,7 +37,10 @@ struct ServerConfig {
   leads::WorkflowParams workflow;
   size_t max_body = size_t{1} << 20;     // JSON requests
   size_t max_upload = size_t{20} << 20;  // attachments
-  bool secure_cookie = false;            // add "Secure" (behind an HTTPS proxy)
+  // Data files (POST /api/imports), spooled to disk as they arrive.
+  size_t max_import = size_t{512} << 20;
+  bool secure_cookie = false;                      // add "Secure" (behind an HTTPS proxy)
+  leads::ReportRateLimiter::Limits report_limits;  // public report submissions and lookups
 };
 // Defaults, then the settings file's "server" and "workflow" sections:
 //   {"server": {"session_idle_seconds": 1800, "lockout_after": 5, "max_upload_mb": 20, …}}
@@ -54,6 +62,8 @@ class Api {
   const ServerConfig& config() const { return config_; }
   // The limit HttpOptions::body_limit should apply.
   size_t BodyLimit(std::string_view method, std::string_view path) const;
+  // Where HttpOptions::body_file_dir should spool the body ("" = memory).
+  std::string SpoolDir(std::string_view method, std::string_view path) const;
   // Every route as "METHOD /path/{param}", for the docs test.
   std::vector<std::string> RouteList() const;
 
@@ -73,7 +83,8 @@ class Api {
   using Fn = Response (Api::*)(Ctx&);
 
  private:
-  explicit Api(ServerConfig config) : config_(std::move(config)) {}
+  explicit Api(ServerConfig config)
+      : config_(std::move(config)), report_limiter_(config_.report_limits) {}
   struct Route {
     std::string method;
     std::vector<std::string> segments;  // "{id}" captures
@@ -109,6 +120,54 @@ class Api {
   Response UpdateUserRoute(Ctx& c);
   Response LedgerInfo(Ctx& c);
   Response LedgerActions(Ctx& c);
+  // Data management (api_data.cc).
+  Response DatasetsRoute(Ctx& c);
+  Response StartImportRoute(Ctx& c);
+  Response ImportJobRoute(Ctx& c);
+  Response ImportsRoute(Ctx& c);
+  Response QuarantineRoute(Ctx& c);
+  Response QuarantineExportRoute(Ctx& c);
+  Response QuarantineFixRoute(Ctx& c);
+  // Model management (api_models.cc).
+  Response ModelCatalogueRoute(Ctx& c);  // GET /api/models: ModelsRoute plus the settings
+  Response UpdateModelRoute(Ctx& c);
+  Response StartScanRoute(Ctx& c);
+  Response ScanJobRoute(Ctx& c);
+  Response ModelStatsRoute(Ctx& c);
+  Response SaveCustomModelRoute(Ctx& c);
+  Response TestCustomModelRoute(Ctx& c);
+  Response DeleteCustomModelRoute(Ctx& c);
+  // Complaints and reports (api_reports.cc): two public routes, then the office's.
+  Response SubmitReportRoute(Ctx& c);
+  Response ReportStatusRoute(Ctx& c);
+  Response ListReportsRoute(Ctx& c);
+  Response GetReportRoute(Ctx& c);
+  Response ReportActionRoute(Ctx& c);
+  Response ReportLeadRoute(Ctx& c);
+  Response ReportAttachmentRoute(Ctx& c);
+  // The report if it exists and is in the user's regions; else the answer to give.
+  Result<leads::ReportSummary> VisibleReport(Ctx& c, Response* denied);
+  // The relationship graph and entity resolution (api_graph.cc).
+  Response GraphEgoRoute(Ctx& c);
+  Response GraphPathsRoute(Ctx& c);
+  Response LeadGraphRoute(Ctx& c);
+  Response ErMatchesRoute(Ctx& c);
+  Response ErDecisionRoute(Ctx& c);
+  // 双随机一公开 random inspection draws (api_draws.cc); the last one is public.
+  Response CreateDrawRoute(Ctx& c);
+  Response ListDrawsRoute(Ctx& c);
+  Response GetDrawRoute(Ctx& c);
+  Response ExecuteDrawRoute(Ctx& c);
+  Response DrawResultsRoute(Ctx& c);
+  Response PublishDrawRoute(Ctx& c);
+  Response VerifyDrawRoute(Ctx& c);
+  Response PublicInspectionsRoute(Ctx& c);
+  // The network of the store's current data, built on first use and kept
+  // until a scan, an import or a decision changes it.
+  Result<std::shared_ptr<const leads::LiveNetwork>> CurrentNetwork(Ctx& c);
+  std::mutex network_mu_;
+  std::shared_ptr<const leads::LiveNetwork> network_;
+  std::string network_stamp_;
   Response Static(Ctx& c);
 
  public:
@@ -159,6 +218,35 @@ class Api {
   };
   std::mutex render_mu_;
   std::unordered_map<int64_t, Rendered> rendered_[2];  // [unmasked], by lead id
+  leads::ReportRateLimiter report_limiter_;            // the public report routes, in memory only
+
+ public:
+  // Background work (api_data.cc): imports, quarantine fixes and scans run one
+  // at a time on one thread, as SQLite has one writer; later ones queue. Jobs
+  // live in memory (the history is in the store).
+  struct Job {
+    int64_t id = 0;
+    std::string kind, user;        // "import", "fix", "scan"; who started it ("user:<name>")
+    std::string state = "queued";  // queued, running, done, failed
+    std::string created_at, started_at, finished_at;
+    nlohmann::json info, progress, result;  // what it works on, how far it is, what it gave
+    Status error;
+  };
+  // Runs on the queue's thread; reports progress as it goes.
+  using JobWork =
+      std::function<Result<nlohmann::json>(const std::function<void(nlohmann::json)>& progress)>;
+  int64_t SubmitJob(std::string kind, std::string user, nlohmann::json info, JobWork work);
+  // A copy of the job, after waiting up to `wait_ms` for it to finish; false when unknown.
+  bool GetJob(int64_t id, Job* out, int wait_ms = 0);
+  std::vector<Job> RecentJobs(const std::string& kind);
+  // A job as GET /api/imports/jobs/{job} and /api/scans/jobs/{job} show it.
+  static nlohmann::json JobJson(const Job& job);
+
+ private:
+  struct JobQueue;
+  std::mutex jobs_mu_;
+  std::shared_ptr<JobQueue> jobs_;  // made by the first use; last, so it stops first
+  JobQueue& Jobs();
 };
 
 // Today in Asia/Shanghai, "YYYY-MM-DD"; seconds since the Unix epoch.

@@ -40,6 +40,7 @@ bool IsDigits(const std::string& s, size_t n) {
 }
 
 std::string ModelNameZh(const std::string& id) {
+  if (id == "public_report") return "群众投诉举报";  // leads made from reports (leads/reports.h)
   const engine::Model* m = engine::FindBuiltinModel(id);
   return m ? m->info().name_zh : id;
 }

@@ -1,6 +1,7 @@
 #include "server/auth.h"
 
 #include <sodium.h>
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
 #include <nlohmann/json.hpp>
@@ -319,7 +320,11 @@ Result<Principal> SessionUser(Db* db, const std::string& token, int64_t now_unix
                                             "token_hash = ?1"));
     u.BindText(1, th);
     u.BindInt(2, now_unix);
-    QF_RETURN_IF_ERROR(u.Run());
+    // Best effort: while an import holds the write lock this may time out, and
+    // a read must not fail for it (the next request updates it).
+    if (Status st = u.Run(); !st.ok()) {
+      spdlog::debug("session last_seen not updated: {}", st.ToString());
+    }
   }
   return p;
 }

@@ -1,13 +1,17 @@
 #include "server/http.h"
 
+#include <sodium.h>
+
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <list>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <thread>
 
 #include "common/log.h"
@@ -105,6 +109,31 @@ bool ParseTarget(std::string_view target, Request* req) {
   return true;
 }
 
+// The client's address never leaves the transport: handlers get only a keyed
+// hash of it (BLAKE2b, key drawn per process), enough for in-memory rate
+// limits, so no handler can log or store the address itself.
+std::string ClientKey(const tcp::socket& socket) {
+  static const std::array<unsigned char, crypto_generichash_KEYBYTES> key = [] {
+    std::array<unsigned char, crypto_generichash_KEYBYTES> k{};
+    if (sodium_init() >= 0) randombytes_buf(k.data(), k.size());
+    return k;
+  }();
+  beast::error_code ec;
+  auto address = socket.remote_endpoint(ec).address();
+  if (ec) return "";
+  unsigned char out[16];
+  if (address.is_v4()) {
+    auto b = address.to_v4().to_bytes();
+    crypto_generichash(out, sizeof out, b.data(), b.size(), key.data(), key.size());
+  } else {
+    auto b = address.to_v6().to_bytes();
+    crypto_generichash(out, sizeof out, b.data(), b.size(), key.data(), key.size());
+  }
+  char hex[sizeof out * 2 + 1];
+  sodium_bin2hex(hex, sizeof hex, out, sizeof out);
+  return hex;
+}
+
 Response PlainError(int status, const char* code, const char* zh, const char* en) {
   Response r;
   r.status = status;
@@ -141,6 +170,9 @@ struct HttpServer::Impl {
   size_t BodyLimit(std::string_view method, std::string_view path) const {
     return options.body_limit ? options.body_limit(method, path) : size_t{1} << 20;
   }
+  std::string SpoolDir(std::string_view method, std::string_view path) const {
+    return options.body_file_dir ? options.body_file_dir(method, path) : "";
+  }
 
   void Accept();
   void BeginShutdown();
@@ -155,6 +187,7 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
     --srv_->live_sessions;
     srv_->sessions.erase(self_it_);
     srv_->cv.notify_all();
+    DropSpool();
   }
 
   void Start(std::list<std::weak_ptr<Session>>::iterator it) {
@@ -200,10 +233,71 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
       return Answer(TooLarge(limit), false);
     }
     parser_->body_limit(limit);
+    if (std::string dir = srv_->SpoolDir(method, path); !dir.empty()) return SpoolBody(dir, limit);
     stream_.expires_after(std::chrono::seconds(srv_->options.read_timeout_seconds));
     http::async_read(
         stream_, buffer_, *parser_,
         [self = shared_from_this()](beast::error_code ec2, size_t) { self->OnBody(ec2); });
+  }
+
+  // A large upload goes to a file as it arrives, never whole into memory; the
+  // read timeout counts from the last bytes received, so a slow link can
+  // finish as long as it keeps sending.
+  void SpoolBody(const std::string& dir, size_t limit) {
+    static std::atomic<uint64_t> counter{0};
+    static const uint64_t salt = [] {
+      std::random_device rd;
+      return (uint64_t{rd()} << 32) ^ rd();
+    }();
+    std::error_code fec;
+    std::filesystem::create_directories(dir, fec);
+    spool_ = dir + "/upload-" + std::to_string(salt) + "-" + std::to_string(counter++) + ".part";
+    file_parser_.emplace(std::move(*parser_));
+    parser_.reset();
+    file_parser_->body_limit(limit);
+    spool_limit_ = limit;
+    beast::error_code ec;
+    file_parser_->get().body().open(spool_.c_str(), beast::file_mode::write_new, ec);
+    if (ec) {
+      spdlog::error("cannot spool an upload to {}: {}", dir, ec.message());
+      spool_.clear();
+      return Answer(PlainError(500, "internal", "服务器内部错误", "internal error"), false);
+    }
+    if (file_parser_->is_done()) return OnSpooled({});  // an empty body
+    ReadSpooled();
+  }
+
+  void ReadSpooled() {
+    stream_.expires_after(std::chrono::seconds(srv_->options.read_timeout_seconds));
+    http::async_read_some(
+        stream_, buffer_, *file_parser_,
+        [self = shared_from_this()](beast::error_code ec, size_t) { self->OnSpooled(ec); });
+  }
+
+  void OnSpooled(beast::error_code ec) {
+    if (ec == http::error::body_limit) {
+      DropSpool();
+      return Answer(TooLarge(spool_limit_), false);
+    }
+    if (ec) {
+      DropSpool();
+      return Close();
+    }
+    if (!file_parser_->is_done()) return ReadSpooled();
+    auto msg = file_parser_->release();
+    file_parser_.reset();
+    msg.body().close();
+    std::string file = std::move(spool_);
+    spool_.clear();
+    Submit(http::request<http::string_body>(std::move(msg.base())), std::move(file));
+  }
+
+  void DropSpool() {
+    if (spool_.empty()) return;
+    if (file_parser_) file_parser_->get().body().close();
+    std::error_code fec;
+    std::filesystem::remove(spool_, fec);
+    spool_.clear();
   }
 
   static Response TooLarge(size_t limit) {
@@ -218,16 +312,28 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
     if (ec) return Close();
     auto msg = parser_->release();
     parser_.reset();
+    Submit(std::move(msg), "");
+  }
+
+  // Hands a request whose body has been read (into memory, or spooled to
+  // `body_file`) to the worker pool.
+  void Submit(http::request<http::string_body> msg, std::string body_file) {
     auto req = std::make_shared<Request>();
+    req->body_file = std::move(body_file);
     req->method = std::string(msg.method_string());
     for (const auto& f : msg) {
       std::string name(f.name_string());
       for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       req->headers[name] = std::string(f.value());
     }
+    req->headers["x-qf-client-key"] = ClientKey(stream_.socket());  // replaces any sent
     keep_alive_ = msg.keep_alive();
     std::string_view target(msg.target().data(), msg.target().size());
     if (!ParseTarget(target, req.get())) {
+      if (!req->body_file.empty()) {
+        std::error_code fec;
+        std::filesystem::remove(req->body_file, fec);
+      }
       return Answer(PlainError(400, "bad_target", "请求地址格式不正确", "malformed request target"),
                     false);
     }
@@ -240,6 +346,10 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
       } catch (const std::exception& e) {
         spdlog::error("request {} {} failed: {}", req->method, req->path, e.what());
         res = PlainError(500, "internal", "服务器内部错误", "internal error");
+      }
+      if (!req->body_file.empty()) {
+        std::error_code fec;
+        std::filesystem::remove(req->body_file, fec);  // unless the handler kept it
       }
       net::post(self->stream_.get_executor(), [self, res = std::move(res)]() mutable {
         self->Answer(std::move(res), self->keep_alive_);
@@ -303,6 +413,9 @@ class HttpServer::Impl::Session : public std::enable_shared_from_this<Session> {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
+  std::optional<http::request_parser<http::file_body>> file_parser_;  // a spooled upload
+  std::string spool_;  // its file while it is being written
+  size_t spool_limit_ = 0;
   http::response<http::string_body> res_;
   bool keep_alive_ = false;
   bool busy_ = false;

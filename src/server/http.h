@@ -24,6 +24,10 @@ struct Request {
   std::multimap<std::string, std::string> query;  // percent-decoded
   std::map<std::string, std::string> headers;     // names in lower case
   std::string body;
+  // Set instead of `body` when the route spools its body to a file (see
+  // HttpOptions::body_file_dir); removed after the handler returns unless it
+  // moved the file away.
+  std::string body_file;
 
   // The first value of a query parameter; "" when absent.
   std::string Query(const std::string& name) const;
@@ -51,6 +55,11 @@ struct HttpOptions {
   size_t header_limit = size_t{16} * 1024;
   // The largest body a request to `path` may carry (413 beyond it).
   std::function<size_t(std::string_view method, std::string_view path)> body_limit;
+  // A folder to write the body of a request to `path` into as it arrives,
+  // rather than into memory (large uploads); "" or unset: memory. Such a body
+  // may take as long as it needs while bytes keep coming (read_timeout_seconds
+  // then applies between reads).
+  std::function<std::string(std::string_view method, std::string_view path)> body_file_dir;
   int read_timeout_seconds = 30;   // for a request once it has started
   int idle_timeout_seconds = 75;   // for a keep-alive connection between requests
   int drain_timeout_seconds = 30;  // how long shutdown waits for requests in flight

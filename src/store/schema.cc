@@ -226,6 +226,135 @@ const std::vector<std::function<Status(Db*)>>& Migrations() {
           );
         )sql");
       },
+      // 6: complaints and reports (投诉、举报) from the public (src/leads/reports.cc): the
+      // receipt's secret only as an argon2id hash; target, content, contact and attachments
+      // sealed to the office's key; no column for the sender's address, by design.
+      [](Db* db) {
+        return db->Exec(R"sql(
+          CREATE TABLE reports (
+            id INTEGER PRIMARY KEY,
+            lookup_id TEXT NOT NULL UNIQUE,
+            receipt_hash TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            channel TEXT NOT NULL,
+            category TEXT NOT NULL DEFAULT '',
+            region_code TEXT,
+            anonymous INTEGER NOT NULL,
+            target_sealed BLOB,
+            content_sealed BLOB NOT NULL,
+            contact_sealed BLOB,
+            attachment_count INTEGER NOT NULL DEFAULT 0,
+            status TEXT NOT NULL DEFAULT 'accepted',
+            reply TEXT NOT NULL DEFAULT '',
+            lead_id INTEGER REFERENCES leads(id),
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+          );
+          CREATE INDEX reports_status ON reports(status, id);
+          CREATE INDEX reports_region ON reports(region_code);
+          CREATE TABLE report_attachments (
+            report_id INTEGER NOT NULL REFERENCES reports(id),
+            seq INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            name_sealed BLOB NOT NULL,
+            mime TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            PRIMARY KEY (report_id, seq)
+          );
+        )sql");
+      },
+      // 7: entity resolution (src/engine/resolve.h): the matches of the last scan, for review,
+      // and analysts' confirm/reject decisions, which every later run honours.
+      [](Db* db) {
+        return db->Exec(R"sql(
+          CREATE TABLE er_matches (
+            dataset TEXT NOT NULL,
+            key TEXT NOT NULL,
+            col TEXT NOT NULL,
+            value TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            entity_key TEXT NOT NULL,
+            entity_name TEXT NOT NULL,
+            probability REAL NOT NULL,
+            weight REAL NOT NULL,
+            status TEXT NOT NULL,
+            explanation TEXT NOT NULL,
+            scan_id INTEGER NOT NULL,
+            PRIMARY KEY (dataset, key, col)
+          );
+          CREATE INDEX er_matches_status ON er_matches(status, probability);
+          CREATE INDEX er_matches_entity ON er_matches(entity_key);
+          CREATE TABLE er_decisions (
+            dataset TEXT NOT NULL,
+            key TEXT NOT NULL,
+            col TEXT NOT NULL,
+            entity_key TEXT NOT NULL,
+            decision TEXT NOT NULL CHECK (decision IN ('confirm', 'reject')),
+            actor TEXT NOT NULL,
+            at TEXT NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            PRIMARY KEY (dataset, key, col, entity_key)
+          );
+        )sql");
+      },
+      // 8: 双随机一公开 random inspection draws (src/leads/draws.h, docs/draws.md): the register
+      // snapshots as drawn from, the seed's commitment (the seed sealed until execution), the
+      // targets, their inspectors, the recusals with reasons, and the results.
+      [](Db* db) {
+        return db->Exec(R"sql(
+          CREATE TABLE draws (
+            id INTEGER PRIMARY KEY,
+            item TEXT NOT NULL,
+            org TEXT NOT NULL,
+            plan_json TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'planned',
+            entity_register BLOB NOT NULL,
+            entity_register_sha256 TEXT NOT NULL,
+            entity_count INTEGER NOT NULL,
+            inspector_register BLOB NOT NULL,
+            inspector_register_sha256 TEXT NOT NULL,
+            inspector_count INTEGER NOT NULL,
+            seed_commitment TEXT NOT NULL,
+            seed_sealed BLOB,
+            seed_hex TEXT,
+            result_sha256 TEXT,
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            executed_at TEXT,
+            published_at TEXT
+          );
+          CREATE TABLE draw_targets (
+            draw_id INTEGER NOT NULL REFERENCES draws(id),
+            seq INTEGER NOT NULL,
+            credit_code TEXT NOT NULL,
+            name TEXT NOT NULL,
+            risk TEXT NOT NULL,
+            result TEXT NOT NULL DEFAULT '',
+            result_date TEXT NOT NULL DEFAULT '',
+            penalty_fen INTEGER NOT NULL DEFAULT 0,
+            has_result INTEGER NOT NULL DEFAULT 0,
+            entered_by TEXT,
+            entered_at TEXT,
+            PRIMARY KEY (draw_id, seq),
+            UNIQUE (draw_id, credit_code)
+          );
+          CREATE TABLE draw_assignments (
+            draw_id INTEGER NOT NULL REFERENCES draws(id),
+            seq INTEGER NOT NULL,
+            pos INTEGER NOT NULL,
+            inspector_id TEXT NOT NULL,
+            inspector_name TEXT NOT NULL,
+            PRIMARY KEY (draw_id, seq, pos)
+          );
+          CREATE TABLE draw_recusals (
+            draw_id INTEGER NOT NULL REFERENCES draws(id),
+            credit_code TEXT NOT NULL,
+            inspector_id TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            PRIMARY KEY (draw_id, credit_code, inspector_id)
+          );
+        )sql");
+      },
   };
   return m;
 }
