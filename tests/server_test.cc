@@ -664,3 +664,77 @@ TEST(Server, ServeStopsGracefullyOnSigterm) {
 
 }  // namespace
 }  // namespace qf::testing
+
+namespace qf::testing {
+namespace {
+
+std::string UrlEncode(const std::string& s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+// The relationship graph and the review of name-only matches over HTTP:
+// unscoped roles see the graph, scoped ones only a lead's; masked unless
+// asked; decisions recorded.
+TEST(ServerGraph, EgoPathsLeadGraphAndMatchReview) {
+  Server s;
+  HttpClient analyst = s.As("analyst");
+  HttpResult ego = analyst.Get("/api/graph/ego?node=" + UrlEncode("阜新市财政局") + "&depth=1");
+  ASSERT_EQ(ego.status, 200) << ego.body;
+  json e = ego.Json();
+  ASSERT_FALSE(e["nodes"].empty());
+  ASSERT_FALSE(e["edges"].empty());
+  // A node named by its id expands the same way.
+  std::string center = e["center"].get<std::string>();
+  EXPECT_EQ(analyst.Get("/api/graph/ego?node=%23" + center).status, 200);
+  EXPECT_EQ(analyst.Get("/api/graph/ego?node=" + UrlEncode("没有这个单位")).status, 404);
+  EXPECT_EQ(analyst.Get("/api/graph/ego?node=%23999999999").status, 404);
+  EXPECT_EQ(analyst.Get("/api/graph/ego?node=x&depth=9").status, 400);
+  // A handler limited to a region may not browse the whole graph.
+  EXPECT_EQ(s.As("clerk").Get("/api/graph/ego?node=" + UrlEncode("阜新市财政局")).status, 403);
+
+  // A network lead's graph names the path that made it.
+  auto db = s.Open();
+  std::string lead = LeadIn(db.get(), "", "model = 'leader_indirect_link'");
+  HttpResult lg = analyst.Get("/api/leads/" + lead + "/graph");
+  ASSERT_EQ(lg.status, 200) << lg.body;
+  EXPECT_FALSE(lg.Json()["nodes"].empty());
+  EXPECT_FALSE(lg.Json()["paths"].empty()) << lg.body;
+
+  // Matches for review: masked (no ID number in clear anywhere in the answer).
+  HttpResult m = analyst.Get("/api/er/matches?status=matched&dataset=payments&page_size=5");
+  ASSERT_EQ(m.status, 200) << m.body;
+  json items = m.Json()["items"];
+  ASSERT_FALSE(items.empty());
+  for (const auto& it : items) {
+    std::string text = it.dump();
+    for (size_t i = 0; i + 18 <= text.size(); ++i) {
+      size_t n = 0;
+      while (n < 18 && std::isdigit(static_cast<unsigned char>(text[i + n]))) ++n;
+      ASSERT_LT(n, 17u) << "an ID number in clear: " << text;
+    }
+  }
+  // A rejection is kept and is a ledger action; the auditor may not decide.
+  int64_t id = items[0]["id"].get<int64_t>();
+  EXPECT_EQ(
+      s.As("auditor").Post("/api/er/decisions", {{"match", id}, {"decision", "reject"}}).status,
+      403);
+  HttpResult d = analyst.Post("/api/er/decisions", {{"match", id}, {"decision", "reject"}});
+  ASSERT_EQ(d.status, 200) << d.body;
+  EXPECT_EQ(Q(db.get(), "SELECT COUNT(*) FROM er_decisions WHERE decision = 'reject'"), 1);
+  EXPECT_EQ(Q(db.get(), "SELECT COUNT(*) FROM ledger_actions WHERE action = 'er_reject'"), 1);
+  EXPECT_EQ(analyst.Post("/api/er/decisions", {{"match", id}, {"decision", "maybe"}}).status, 400);
+}
+
+}  // namespace
+}  // namespace qf::testing
