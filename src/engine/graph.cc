@@ -915,7 +915,9 @@ void GraphBuilder::AttributeEdges() {
       {Graph::kSpMachine, EdgeKind::kUsedDevice},
   }};
   std::vector<uint64_t> seen((s_.pool().size() + 63) / 64, 0);
-  for (const auto& [sp, kind] : kAttr) {
+  for (const auto& [sp_binding, kind] : kAttr) {
+    // A copy: lambdas below capture it (clang 14 cannot capture a structured binding).
+    const auto sp = sp_binding;
     std::vector<uint64_t>& uses = uses_[sp];
     if (uses.empty()) continue;
     // Distinct raw texts in first-seen order (a bit per pool code), normalised
