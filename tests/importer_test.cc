@@ -13,6 +13,7 @@
 
 #include "common/text.h"
 #include "ingest/identifiers.h"
+#include "ingest/quarantine.h"
 #include "store/schema.h"
 #include "test_util.h"
 
@@ -371,6 +372,50 @@ TEST_F(ImporterTest, KillDuringImportLeavesStoreAsBefore) {
   auto r = Import("payments", big);
   ASSERT_EQ(r.size(), 1u);
   EXPECT_EQ(r[0].new_rows, 400000);
+}
+
+// Records entered by hand take the importer's path: versions, the ledger, and
+// a bad value refused before anything is written.
+TEST_F(ImporterTest, EnteredRecordsAreImportedAndBadValuesRefused) {
+  std::map<std::string, std::string> meeting = {{"meeting_id", "M-1"},  {"支部编号", "B-01"},
+                                                {"kind", "支部委员会"}, {"held_on", "2024-03-05"},
+                                                {"attendees", "5"},     {"expected", "5"}};
+  auto r = EnterRecords(store_.get(), "branch_meetings", {meeting}, dir_.File("work"), "entry-1");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->report.accepted, 1);
+  EXPECT_EQ(r->report.new_rows, 1);
+  EXPECT_TRUE(r->problems.empty());
+  EXPECT_EQ(Text("SELECT branch_id FROM branch_meetings WHERE meeting_id = 'M-1'"), "B-01");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM ledger_leaves"), 2);  // the file and the row
+  // The same key again with another value is a new version.
+  meeting["attendees"] = "4";
+  r = EnterRecords(store_.get(), "branch_meetings", {meeting}, dir_.File("work"), "entry-2");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  EXPECT_EQ(r->report.changed, 1);
+  EXPECT_EQ(Count("SELECT attendees FROM branch_meetings WHERE meeting_id = 'M-1'"), 4);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM branch_meetings_versions"), 2);
+
+  const int64_t imports = Count("SELECT COUNT(*) FROM imports");
+  meeting["held_on"] = "2024-02-30";
+  r = EnterRecords(store_.get(), "branch_meetings", {meeting}, dir_.File("work"), "entry-3");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(r.status().message_zh().find("held_on"), std::string::npos) << r.status().ToString();
+  meeting["held_on"] = "2024-03-05";
+  meeting.erase("kind");
+  r = EnterRecords(store_.get(), "branch_meetings", {meeting, meeting}, dir_.File("work"), "e4");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message_zh().find("第 1 条记录"), std::string::npos);
+  EXPECT_NE(r.status().message_zh().find("必须填写"), std::string::npos);
+  meeting["colour"] = "red";
+  r = EnterRecords(store_.get(), "branch_meetings", {meeting}, dir_.File("work"), "e5");
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.status().message().find("colour"), std::string::npos);
+  EXPECT_FALSE(EnterRecords(store_.get(), "nosuch", {meeting}, dir_.File("work"), "e6").ok());
+  EXPECT_FALSE(EnterRecords(store_.get(), "branch_meetings", {}, dir_.File("work"), "e7").ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM imports"), imports);  // nothing was imported
+  // The work files are gone.
+  EXPECT_TRUE(std::filesystem::is_empty(dir_.File("work")));
 }
 
 }  // namespace

@@ -48,6 +48,9 @@ std::string TemplateDb() {
     if (!fs::exists(city.dir + "/server.ready")) {
       fs::remove(p);
       EXPECT_TRUE(city.store->db()->Exec("VACUUM INTO '" + p + "'").ok());
+      // The office's ledger key goes with its database (checkpoints are signed by it).
+      fs::copy_file(city.store->db_path() + ".ledger.key", p + ".ledger.key",
+                    fs::copy_options::overwrite_existing);
       auto store = Store::Open(p);
       EXPECT_TRUE(store.ok());
       auto scan = leads::Scan(store->get(), {});
@@ -91,6 +94,7 @@ class Server {
   explicit Server(std::function<void(server::ServerConfig&)> tune = nullptr) {
     db_ = dir_.File("s.db");
     fs::copy_file(TemplateDb(), db_);
+    fs::copy_file(TemplateDb() + ".ledger.key", db_ + ".ledger.key");
     auto config = server::LoadServerConfig(db_, dir_.File("none.json"));
     EXPECT_TRUE(config.ok());
     config->auth.failure_delay_ms = 10;
@@ -264,6 +268,7 @@ TEST(Server, AuthorizationMatrix) {
       {"GET", "/api/users", nullptr, "users", false},
       {"GET", "/api/ledger", nullptr, "ledger", false},
       {"GET", "/api/ledger/actions", nullptr, "ledger", false},
+      {"GET", "/api/ledger/checkpoints", nullptr, "ledger", false},
   };
   for (const char* user : {"admin", "leader", "analyst", "xihe", "clerk", "auditor"}) {
     HttpClient c = s.As(user);
@@ -734,6 +739,64 @@ TEST(ServerGraph, EgoPathsLeadGraphAndMatchReview) {
   EXPECT_EQ(Q(db.get(), "SELECT COUNT(*) FROM er_decisions WHERE decision = 'reject'"), 1);
   EXPECT_EQ(Q(db.get(), "SELECT COUNT(*) FROM ledger_actions WHERE action = 'er_reject'"), 1);
   EXPECT_EQ(analyst.Post("/api/er/decisions", {{"match", id}, {"decision", "maybe"}}).status, 400);
+}
+
+// The ledger page's routes: checkpoints, a verification job that finds a
+// changed row, and a record's proof checked with the office's key.
+TEST(ServerLedger, CheckpointsVerifyAndProof) {
+  Server s;
+  HttpClient auditor = s.As("auditor");
+  json cps = auditor.Get("/api/ledger/checkpoints?limit=2").Json();
+  ASSERT_GE(cps["total"].get<int64_t>(), 1);
+  ASSERT_FALSE(cps["items"].empty());
+  EXPECT_EQ(cps["items"][0]["root"].get<std::string>().size(), 64u);
+  EXPECT_NE(cps["items"][0]["note"].get<std::string>().find("\n\n"), std::string::npos);
+
+  auto verify = [&](json* result) {
+    HttpResult r = auditor.Post("/api/ledger/verify", json::object());
+    ASSERT_EQ(r.status, 202) << r.body;
+    server::Api::Job job;
+    ASSERT_TRUE(s.api()->GetJob(r.Json()["job"].get<int64_t>(), &job, 120000));
+    ASSERT_EQ(job.state, "done");
+    json polled = auditor.Get("/api/ledger/verify/jobs/" + std::to_string(job.id)).Json();
+    *result = polled["result"];
+  };
+  json clean;
+  verify(&clean);
+  EXPECT_TRUE(clean["ok"].get<bool>()) << clean.dump();
+  EXPECT_EQ(clean["problem_count"], 0);
+  EXPECT_GT(clean["leaves"].get<int64_t>(), 0);
+  EXPECT_EQ(auditor.Get("/api/ledger/verify/jobs/99999").status, 404);
+
+  auto db = s.Open();
+  auto q =
+      db->Prepare("SELECT _key FROM persons_versions WHERE _current = 1 ORDER BY _row_id LIMIT 1");
+  ASSERT_TRUE(q.ok() && Row(*q));
+  std::string key = q->Text(0);
+  json proof = auditor.Get("/api/ledger/proof?dataset=persons&key=" + key).Json();
+  EXPECT_TRUE(proof["verified"].get<bool>()) << proof.dump();
+  EXPECT_FALSE(proof["checks"].empty());
+  EXPECT_TRUE(proof["proof"].is_object());
+  EXPECT_EQ(auditor.Get("/api/ledger/proof?dataset=nosuch&key=1").status, 400);
+  EXPECT_EQ(auditor.Get("/api/ledger/proof?dataset=persons&key=000").status, 404);
+  json cons = auditor.Get("/api/ledger/consistency?old=1").Json();
+  EXPECT_TRUE(cons["verified"].get<bool>()) << cons.dump();
+  EXPECT_EQ(auditor.Get("/api/ledger/consistency").status, 400);
+
+  // Someone edits a stored row behind the platform's back.
+  q = db->Prepare("SELECT 1");  // ends the read above
+  Status edit = db->Exec("UPDATE persons_versions SET name = name || '改' WHERE _key = '" + key +
+                         "' AND _current = 1");
+  ASSERT_TRUE(edit.ok()) << edit.ToString();
+  json tampered;
+  verify(&tampered);
+  EXPECT_FALSE(tampered["ok"].get<bool>());
+  ASSERT_GE(tampered["problem_count"].get<int64_t>(), 1);
+  EXPECT_EQ(tampered["problems"][0]["dataset"], "persons");
+  EXPECT_EQ(tampered["problems"][0]["key"], key);
+  EXPECT_FALSE(tampered["problems"][0]["detail"].get<std::string>().empty());
+  // Verification is the auditor's; an analyst has no ledger right.
+  EXPECT_EQ(s.As("analyst").Post("/api/ledger/verify", json::object()).status, 403);
 }
 
 }  // namespace

@@ -5,18 +5,22 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "common/text.h"
 #include "engine/eval.h"
+#include "engine/runner.h"
 #include "ingest/importer.h"
 #include "leads/lead_store.h"
 #include "leads/scan.h"
 #include "server/auth.h"
 #include "synth/synth.h"
+#include "synth/world.h"
 
 namespace qf::cli {
 
@@ -75,6 +79,24 @@ Status CreateDemoAccounts(const Globals& g, Store* store) {
                        : "\nDemo accounts (random passwords, also in ")
             << file << (g.zh() ? "）：\n" : "):\n");
   Print(t, Format::kTable);
+  return Status::OK();
+}
+
+// Sets server.as_of in the settings file, keeping whatever else it holds.
+Status SetDemoAsOf(const std::string& settings_path, const std::string& day) {
+  nlohmann::json j = nlohmann::json::object();
+  if (std::ifstream in(settings_path); in) {
+    j = nlohmann::json::parse(in, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) {
+      return Status::InvalidInput(settings_path + " is not a JSON object",
+                                  settings_path + " 不是 JSON 对象");
+    }
+  }
+  j["server"]["as_of"] = day;
+  std::ofstream out(settings_path, std::ios::trunc);
+  out << j.dump(2) << "\n";
+  out.close();
+  if (!out) return Status::IOError("cannot write " + settings_path);
   return Status::OK();
 }
 
@@ -177,6 +199,11 @@ void RegisterDemo(CLI::App& app, Globals& g, int& exit_code) {
       if (failed) {
         return Status::Internal(std::to_string(failed) + " model(s) failed");
       }
+      // The city's data ends with kLastYear: the supervision boards judge it as
+      // of that day, not of today, or every open item would be years overdue.
+      QF_RETURN_IF_ERROR(SetDemoAsOf(engine::SettingsPathFor(store->db_path()),
+                                     std::to_string(synth::kLastYear) + "-12-31"));
+      // @demo-seed
       return CreateDemoAccounts(g, store);
     });
     if (exit_code == 0 && !*no_serve) {

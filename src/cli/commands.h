@@ -64,6 +64,10 @@ void RegisterReports(CLI::App& app, Globals& g, int& exit_code);
 void RegisterGraph(CLI::App& app, Globals& g, int& exit_code);
 // draw: 双随机一公开 random inspection draws, cmd_draws.cc.
 void RegisterDraws(CLI::App& app, Globals& g, int& exit_code);
+// @cli-hotline
+// @cli-enforcement
+// @cli-party
+// @cli-duties
 
 // Serves the store named by the globals until SIGINT/SIGTERM; the exit code.
 // `web_dir` empty: the UI beside the binary. Used by `serve` and `demo`.

@@ -66,6 +66,10 @@ int main(int argc, char** argv) {
   qf::cli::RegisterReports(app, g, exit_code);
   qf::cli::RegisterGraph(app, g, exit_code);
   qf::cli::RegisterDraws(app, g, exit_code);
+  // @cli-hotline
+  // @cli-enforcement
+  // @cli-party
+  // @cli-duties
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

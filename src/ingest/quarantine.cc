@@ -1,14 +1,55 @@
 #include "ingest/quarantine.h"
 
+#include <unistd.h>
+
+#include <atomic>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "ingest/value.h"
 #include "store/schema.h"
 
 namespace qf {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+// Writes `rows` as a CSV under work_dir and imports it as one file.
+Result<ImportReport> ImportCsv(Store* store, const DatasetDef& def,
+                               const std::vector<std::string>& header,
+                               const std::vector<std::vector<std::string>>& rows,
+                               const std::string& work_dir, const std::string& label) {
+  // A directory of its own, so that entries made at once never share a file.
+  static std::atomic<int64_t> counter{0};
+  const fs::path dir = fs::path(work_dir) / ("entry-" + std::to_string(getpid()) + "-" +
+                                             std::to_string(counter.fetch_add(1)));
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Status::IOError("cannot create " + dir.string() + ": " + ec.message());
+  std::string path = (dir / (def.name + "-" + label + ".csv")).string();
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    for (size_t k = 0; k < header.size(); ++k) out << (k ? "," : "") << CsvQuote(header[k]);
+    out << "\r\n";
+    for (const auto& values : rows) {
+      for (size_t k = 0; k < values.size(); ++k) out << (k ? "," : "") << CsvQuote(values[k]);
+      out << "\r\n";
+    }
+    out.close();
+    if (!out) return Status::IOError("cannot write " + path);
+  }
+  Importer importer(store);
+  auto reports = importer.ImportFile(def.name, path, ImportOptions{});
+  fs::remove_all(dir, ec);
+  if (!reports.ok()) return reports.status();
+  if (reports->size() != 1) return Status::Internal("one CSV file gave several reports");
+  return reports->front();
+}
+
+}  // namespace
 
 std::string CsvQuote(const std::string& s) {
   if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
@@ -267,26 +308,10 @@ Result<ReimportResult> ReimportQuarantined(Store* store, int64_t entry_id,
                                 "更正内容与原行相同，没有任何修改");
   }
 
-  std::error_code ec;
-  fs::create_directories(work_dir, ec);
-  if (ec) return Status::IOError("cannot create " + work_dir + ": " + ec.message());
-  std::string path = (fs::path(work_dir) / (def->name + "-fix-" + id_text + ".csv")).string();
-  {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    for (size_t k = 0; k < keys.size(); ++k) out << (k ? "," : "") << CsvQuote(keys[k]);
-    out << "\r\n";
-    for (size_t k = 0; k < values.size(); ++k) out << (k ? "," : "") << CsvQuote(values[k]);
-    out << "\r\n";
-    out.close();
-    if (!out) return Status::IOError("cannot write " + path);
-  }
-  Importer importer(store);
-  auto reports = importer.ImportFile(def->name, path, ImportOptions{});
-  fs::remove(path, ec);
-  if (!reports.ok()) return reports.status();
-  if (reports->size() != 1) return Status::Internal("a one-row CSV gave several reports");
+  QF_ASSIGN_OR_RETURN(ImportReport report,
+                      ImportCsv(store, *def, keys, {values}, work_dir, "fix-" + id_text));
   ReimportResult r;
-  r.report = reports->front();
+  r.report = report;
   r.accepted = r.report.accepted == 1;
 
   QF_ASSIGN_OR_RETURN(Stmt sha, db->Prepare("SELECT file_sha256 FROM imports WHERE id = ?"));
@@ -337,6 +362,73 @@ Result<ReimportResult> ReimportQuarantined(Store* store, int64_t entry_id,
     }
   }
   return r;
+}
+
+Result<EntryResult> EnterRecords(Store* store, const std::string& dataset,
+                                 const std::vector<std::map<std::string, std::string>>& records,
+                                 const std::string& work_dir, const std::string& label) {
+  const DatasetDef* def = FindDataset(dataset);
+  if (def == nullptr) {
+    return Status::InvalidInput("unknown dataset " + dataset + "; known: " + KnownDatasetNames(),
+                                "未知的数据集“" + dataset + "”");
+  }
+  if (records.empty()) {
+    return Status::InvalidInput("nothing to enter", "没有要录入的记录");
+  }
+  bool valid_label = !label.empty() && label.size() <= 64;
+  for (char ch : label) {
+    if (!isalnum(static_cast<unsigned char>(ch)) && ch != '-' && ch != '_') valid_label = false;
+  }
+  if (!valid_label) return Status::InvalidArgument("entry label must be [A-Za-z0-9_-]{1,64}");
+  std::vector<std::string> header;
+  for (const ColumnDef& c : def->columns) header.push_back(c.name);
+  std::vector<std::vector<std::string>> rows;
+  for (size_t r = 0; r < records.size(); ++r) {
+    const std::string which = records.size() == 1 ? "" : " (record " + std::to_string(r + 1) + ")";
+    const std::string which_zh =
+        records.size() == 1 ? "" : "第 " + std::to_string(r + 1) + " 条记录";
+    std::vector<std::string> row(def->columns.size());
+    for (const auto& [name, text] : records[r]) {
+      int at = def->ColumnIndex(name);
+      if (at < 0) {
+        std::string n = NormalizeHeader(name);
+        for (size_t k = 0; k < def->columns.size() && at < 0; ++k) {
+          for (const std::string& a : def->columns[k].aliases) {
+            if (NormalizeHeader(a) == n) at = static_cast<int>(k);
+          }
+        }
+      }
+      if (at < 0) {
+        return Status::InvalidInput(
+            "\"" + name + "\" is not a column of dataset " + def->name + which,
+            which_zh + "“" + name + "”不是" + def->zh + "（" + def->name + "）的列");
+      }
+      row[static_cast<size_t>(at)] = text;
+    }
+    for (size_t k = 0; k < def->columns.size(); ++k) {
+      const ColumnDef& col = def->columns[k];
+      Result<Value> v = ParseValue(col, Cell{row[k]});
+      if (!v.ok()) {
+        return Status::InvalidInput(
+            col.name + which + ": " + v.status().message(),
+            which_zh + col.DisplayName() + "（" + col.name + "）：" + v.status().message_zh());
+      }
+      if (v->is_null() && col.required) {
+        return Status::InvalidInput(col.name + which + " is required",
+                                    which_zh + col.DisplayName() + "（" + col.name + "）必须填写");
+      }
+    }
+    rows.push_back(std::move(row));
+  }
+  EntryResult out;
+  QF_ASSIGN_OR_RETURN(out.report, ImportCsv(store, *def, header, rows, work_dir, label));
+  if (out.report.quarantined > 0) {
+    QuarantineFilter f;
+    f.dataset = def->name;
+    f.import_id = out.report.import_id;
+    QF_ASSIGN_OR_RETURN(out.problems, ListQuarantine(store->db(), f));
+  }
+  return out;
 }
 
 }  // namespace qf

@@ -86,6 +86,23 @@ Result<ReimportResult> ReimportQuarantined(Store* store, int64_t entry_id,
                                            const std::map<std::string, std::string>& corrections,
                                            const std::string& work_dir);
 
+// Records entered by hand (a console form, a CLI command) take the importer's
+// path like any file, so they are versioned, kept and committed by the ledger
+// the same way: written as a CSV named `<dataset>-<label>.csv` under `work_dir`
+// (removed afterwards), one row per record, the dataset's column names as the
+// header. Every value is checked first: a missing required column or a bad
+// value refuses the whole entry with InvalidInput naming the record, the
+// column and the reason, and nothing is imported. A row rule the importer
+// applies later (e.g. the ID number against sex and birth date) still sends a
+// record to quarantine; `problems` then lists it.
+struct EntryResult {
+  ImportReport report;
+  std::vector<QuarantineEntry> problems;
+};
+Result<EntryResult> EnterRecords(Store* store, const std::string& dataset,
+                                 const std::vector<std::map<std::string, std::string>>& records,
+                                 const std::string& work_dir, const std::string& label);
+
 // A CSV field, quoted when it must be (RFC 4180).
 std::string CsvQuote(const std::string& s);
 

@@ -9,6 +9,7 @@
 
 #include "common/log.h"
 #include "common/time.h"
+#include "ingest/value.h"
 #include "ledger/ledger.h"
 #include "server/api_util.h"
 #include "store/schema.h"
@@ -78,6 +79,16 @@ Result<ServerConfig> LoadServerConfig(const std::string& db_path,
                 std::to_string(p.hi) + " 之间的整数");
       }
       *p.out = static_cast<int>(value.get<int64_t>());
+    }
+    if (name == "as_of") {
+      known = true;
+      if (!value.is_string() ||
+          (!value.get<std::string>().empty() && !ParseDate(value.get<std::string>()).has_value())) {
+        return Status::InvalidInput(
+            settings_path + ": server.as_of must be a date YYYY-MM-DD or \"\"",
+            settings_path + "：server.as_of 应为日期 YYYY-MM-DD 或空字符串");
+      }
+      c.as_of = value.get<std::string>();
     }
     if (name == "secure_cookie") {
       known = true;
@@ -269,6 +280,22 @@ bool QueryFlag(const Request& req, const char* name, bool* out, Response* err) {
   return true;
 }
 
+bool QueryAsOf(const Request& req, const ServerConfig& config, std::string* out, Response* err) {
+  if (req.HasQuery("as_of")) {
+    std::string v = req.Query("as_of");
+    auto d = ParseDate(v);
+    if (!d) {
+      *err = Api::Error(400, "bad_parameter", "参数 as_of 应为日期 YYYY-MM-DD",
+                        "parameter as_of must be a date YYYY-MM-DD", "as_of");
+      return false;
+    }
+    *out = FormatDate(*d);
+    return true;
+  }
+  *out = config.as_of.empty() ? Today() : config.as_of;
+  return true;
+}
+
 std::string HtmlEscape(std::string_view s) {
   std::string out;
   out.reserve(s.size());
@@ -398,6 +425,16 @@ void Api::AddRoutes() {
   add("POST", "/api/draws/{id}/publish", &Api::PublishDrawRoute, kApprove);
   add("GET", "/api/draws/{id}/verify", &Api::VerifyDrawRoute, kRead);
   add("GET", "/api/public/inspections", &Api::PublicInspectionsRoute, 0, true);
+  // @routes-hotline
+  // @routes-enforcement
+  // @routes-party
+  // @routes-duties
+  // @routes-ledger
+  add("GET", "/api/ledger/checkpoints", &Api::LedgerCheckpointsRoute, kLedger);
+  add("POST", "/api/ledger/verify", &Api::LedgerVerifyRoute, kLedger);
+  add("GET", "/api/ledger/verify/jobs/{job}", &Api::LedgerVerifyJobRoute, kLedger);
+  add("GET", "/api/ledger/proof", &Api::LedgerProofRoute, kLedger);
+  add("GET", "/api/ledger/consistency", &Api::LedgerConsistencyRoute, kLedger);
   add("POST", "/api/public/reports", &Api::SubmitReportRoute, 0, true);
   add("GET", "/api/public/reports/status", &Api::ReportStatusRoute, 0, true);
   add("GET", "/api/reports", &Api::ListReportsRoute, kReports);

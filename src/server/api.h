@@ -40,6 +40,11 @@ struct ServerConfig {
   // Data files (POST /api/imports), spooled to disk as they arrive.
   size_t max_import = size_t{512} << 20;
   bool secure_cookie = false;                      // add "Secure" (behind an HTTPS proxy)
+  // The day the supervision boards (12345 clocks, publication deadlines,
+  // meeting calendars, responsibility items) are judged on when a request
+  // names none: "" = today in Asia/Shanghai. A fixed day replays past data
+  // (the demo city's data ends in 2024).
+  std::string as_of;
   leads::ReportRateLimiter::Limits report_limits;  // public report submissions and lookups
 };
 // Defaults, then the settings file's "server" and "workflow" sections:
@@ -162,6 +167,16 @@ class Api {
   Response PublishDrawRoute(Ctx& c);
   Response VerifyDrawRoute(Ctx& c);
   Response PublicInspectionsRoute(Ctx& c);
+  // @api-hotline (12345 督查督办, api_hotline.cc)
+  // @api-enforcement (执法公示 and 全过程记录, api_enforcement.cc)
+  // @api-party (三会一课, api_party.cc)
+  // @api-duties (一岗双责, api_duties.cc)
+  // @api-ledger (checkpoints, verify, proofs; api_admin.cc)
+  Response LedgerCheckpointsRoute(Ctx& c);
+  Response LedgerVerifyRoute(Ctx& c);
+  Response LedgerVerifyJobRoute(Ctx& c);
+  Response LedgerProofRoute(Ctx& c);
+  Response LedgerConsistencyRoute(Ctx& c);
   // The network of the store's current data, built on first use and kept
   // until a scan, an import or a decision changes it.
   Result<std::shared_ptr<const leads::LiveNetwork>> CurrentNetwork(Ctx& c);

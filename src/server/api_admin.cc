@@ -7,6 +7,8 @@
 #include "ingest/dataset.h"
 #include "ingest/identifiers.h"
 #include "leads/scan.h"
+#include "ledger/audit.h"
+#include "ledger/checkpoint.h"
 #include "ledger/ledger.h"
 #include "server/api.h"
 #include "server/api_util.h"
@@ -423,6 +425,170 @@ Response Api::LedgerInfo(Ctx& c) {
   return Json(
       200,
       {{"size", (*ledger)->size()}, {"root", ToHex((*ledger)->Root())}, {"checkpoint", *note}});
+}
+
+Response Api::LedgerCheckpointsRoute(Ctx& c) {
+  Response err;
+  int64_t limit = 0, offset = 0;
+  if (!QueryInt(c.req, "limit", 1, 1000, 50, &limit, &err) ||
+      !QueryInt(c.req, "offset", 0, INT64_MAX / 2, 0, &offset, &err)) {
+    return err;
+  }
+  auto total = c.db()->QueryInt("SELECT COUNT(*) FROM ledger_checkpoints");
+  if (!total.ok()) return FromStatus(total.status());
+  auto q = c.db()->Prepare(
+      "SELECT size, root, created_at, note FROM ledger_checkpoints ORDER BY size DESC "
+      "LIMIT ? OFFSET ?");
+  if (!q.ok()) return FromStatus(q.status());
+  q->BindInt(1, limit);
+  q->BindInt(2, offset);
+  json items = json::array();
+  for (;;) {
+    auto row = q->Step();
+    if (!row.ok()) return FromStatus(row.status());
+    if (!*row) break;
+    std::string root = q->Text(1);
+    items.push_back({{"size", q->Int(0)},
+                     {"root", ToHex(reinterpret_cast<const uint8_t*>(root.data()), root.size())},
+                     {"created_at", q->Text(2)},
+                     {"note", q->Text(3)}});
+  }
+  return Json(200, {{"items", items}, {"total", *total}});
+}
+
+namespace {
+
+constexpr size_t kMaxListedProblems = 200;
+
+json VerifyReportJson(const ledger::VerifyReport& r) {
+  json problems = json::array();
+  for (const ledger::Problem& p : r.problems) {
+    if (problems.size() == kMaxListedProblems) break;
+    problems.push_back({{"kind", ledger::KindName(p.kind, false)},
+                        {"kind_zh", ledger::KindName(p.kind, true)},
+                        {"dataset", p.dataset},
+                        {"key", p.key},
+                        {"version", p.version},
+                        {"leaf_index", p.leaf_index},
+                        {"detail", p.detail_zh},
+                        {"detail_en", p.detail_en}});
+  }
+  return {{"ok", r.ok()},
+          {"leaves", r.leaves},
+          {"root", ToHex(r.root)},
+          {"rows_checked", r.rows_checked},
+          {"checkpoints_checked", r.checkpoints_checked},
+          {"latest_checkpoint_size", r.latest_checkpoint_size},
+          {"problem_count", r.problems.size()},
+          {"problems", problems}};
+}
+
+// A proof as the API gives it: the proof itself and the auditor's check of it,
+// done here with the office's public key (the same check `qingfeng ledger
+// check` does offline).
+Result<json> CheckedProof(const nlohmann::ordered_json& proof, const std::string& db_path) {
+  QF_ASSIGN_OR_RETURN(ledger::Signer signer, ledger::SignerFor(db_path));
+  QF_ASSIGN_OR_RETURN(ledger::Verifier verifier, ledger::Verifier::Parse(signer.VerifierKey()));
+  json plain = json::parse(proof.dump());
+  auto zh = ledger::CheckProof(plain, verifier, true);
+  auto en = ledger::CheckProof(plain, verifier, false);
+  json out = {{"proof", plain}, {"verified", zh.ok() && en.ok()}};
+  if (zh.ok() && en.ok()) {
+    out["checks"] = *zh;
+    out["checks_en"] = *en;
+  } else {
+    const Status& s = zh.ok() ? en.status() : zh.status();
+    out["checks"] = json::array({s.message_zh()});
+    out["checks_en"] = json::array({s.message()});
+  }
+  return out;
+}
+
+}  // namespace
+
+Response Api::LedgerVerifyRoute(Ctx& c) {
+  std::string db_path = config_.db_path;
+  int64_t id =
+      SubmitJob("verify", "user:" + c.user.name, json::object(),
+                [db_path](const std::function<void(json)>& progress) -> Result<json> {
+                  progress({{"stage", "verify"}, {"percent", 0}});
+                  QF_ASSIGN_OR_RETURN(auto db, Db::Open(db_path));
+                  QF_ASSIGN_OR_RETURN(ledger::Signer signer, ledger::SignerFor(db_path));
+                  QF_ASSIGN_OR_RETURN(ledger::Verifier verifier,
+                                      ledger::Verifier::Parse(signer.VerifierKey()));
+                  QF_ASSIGN_OR_RETURN(ledger::VerifyReport r, ledger::Verify(db.get(), &verifier));
+                  progress({{"stage", "done"}, {"percent", 100}});
+                  return VerifyReportJson(r);
+                });
+  if (Status s = Audit(c, "ledger_verify", "ledger", {{"job", id}}); !s.ok()) {
+    return FromStatus(s);
+  }
+  Job job;
+  GetJob(id, &job);
+  return Json(202, JobJson(job));
+}
+
+Response Api::LedgerVerifyJobRoute(Ctx& c) {
+  const std::string& v = c.params["job"];
+  char* end = nullptr;
+  long long id = std::strtoll(v.c_str(), &end, 10);
+  Job job;
+  if (v.empty() || *end != '\0' || id <= 0 || !GetJob(id, &job) || job.kind != "verify") {
+    return Error(404, "not_found", "没有这个校验任务：" + v, "no verify job " + v);
+  }
+  return Json(200, JobJson(job));
+}
+
+Response Api::LedgerProofRoute(Ctx& c) {
+  std::string dataset = c.req.Query("dataset");
+  std::string key = c.req.Query("key");
+  if (FindDataset(dataset) == nullptr) {
+    return Error(400, "bad_parameter", "参数 dataset 应为已知的数据集",
+                 "parameter dataset must name a known dataset", "dataset");
+  }
+  if (key.empty() || key.size() > 1000) {
+    return Error(400, "bad_parameter", "参数 key 应为记录的主键",
+                 "parameter key must be a record key", "key");
+  }
+  const DatasetDef* def = FindDataset(dataset);
+  auto exists = c.db()->Prepare("SELECT 1 FROM " + QuoteIdent(VersionsTable(*def)) +
+                                " WHERE _key = ? AND _current = 1");
+  if (!exists.ok()) return FromStatus(exists.status());
+  exists->BindText(1, key);
+  auto found = exists->Step();
+  if (!found.ok()) return FromStatus(found.status());
+  if (!*found) {
+    return Error(404, "not_found", def->zh + "中没有主键为 " + key + " 的记录",
+                 "no record " + key + " in " + def->name, "key");
+  }
+  auto signer = ledger::SignerFor(config_.db_path);
+  if (!signer.ok()) return FromStatus(signer.status());
+  auto proof = ledger::ProveRecord(c.db(), *signer, FindDataset(dataset)->name, key);
+  if (!proof.ok()) return FromStatus(proof.status());
+  auto out = CheckedProof(*proof, config_.db_path);
+  if (!out.ok()) return FromStatus(out.status());
+  return Json(200, *out);
+}
+
+Response Api::LedgerConsistencyRoute(Ctx& c) {
+  Response err;
+  int64_t old_size = 0, new_size = 0;
+  if (!QueryInt(c.req, "old", 1, INT64_MAX / 2, 0, &old_size, &err) ||
+      !QueryInt(c.req, "new", 0, INT64_MAX / 2, 0, &new_size, &err)) {
+    return err;
+  }
+  if (old_size == 0) {
+    return Error(400, "bad_parameter", "缺少参数 old（较早的账本大小）",
+                 "parameter old (the earlier tree size) is required", "old");
+  }
+  auto signer = ledger::SignerFor(config_.db_path);
+  if (!signer.ok()) return FromStatus(signer.status());
+  auto proof = ledger::ProveConsistency(c.db(), *signer, static_cast<uint64_t>(old_size),
+                                        static_cast<uint64_t>(new_size));
+  if (!proof.ok()) return FromStatus(proof.status());
+  auto out = CheckedProof(*proof, config_.db_path);
+  if (!out.ok()) return FromStatus(out.status());
+  return Json(200, *out);
 }
 
 Response Api::LedgerActions(Ctx& c) {

@@ -28,6 +28,10 @@ bool QueryInt(const Request& req, const char* name, int64_t lo, int64_t hi, int6
 // A query flag: "1"/"true" or "0"/"false"; absent is false.
 bool QueryFlag(const Request& req, const char* name, bool* out, Response* err);
 
+// The day a supervision board is judged on: the query's `as_of` (YYYY-MM-DD),
+// else the settings' server.as_of, else today (Asia/Shanghai).
+bool QueryAsOf(const Request& req, const ServerConfig& config, std::string* out, Response* err);
+
 // HTML-escapes text for the printable report.
 std::string HtmlEscape(std::string_view s);
 

@@ -355,6 +355,10 @@ const std::vector<std::function<Status(Db*)>>& Migrations() {
           );
         )sql");
       },
+      // @migration-9 (hotline: 12345 督查督办)
+      // @migration-10 (enforcement: 执法公示 and 全过程记录)
+      // @migration-11 (party: 三会一课)
+      // @migration-12 (duties: 一岗双责)
   };
   return m;
 }

@@ -261,6 +261,21 @@ const en: Messages = {
   },
 }
 
+// Each workflow page keeps its messages in src/locales/<page>.ts
+// (`export default { zh: { … }, en: { … } }`), merged here under their own keys.
+type PageMessages = Record<string, unknown>
+const pages = import.meta.glob<{ default: { zh: PageMessages; en: PageMessages } }>('./locales/*.ts', { eager: true })
+for (const m of Object.values(pages)) {
+  for (const [k, v] of Object.entries(m.default.zh)) {
+    if (k in zh) throw new Error(`duplicate message group ${k}`)
+    ;(zh as PageMessages)[k] = v
+  }
+  for (const [k, v] of Object.entries(m.default.en)) {
+    if (k in en) throw new Error(`duplicate message group ${k}`)
+    ;(en as PageMessages)[k] = v
+  }
+}
+
 const saved = typeof localStorage !== 'undefined' ? localStorage.getItem('qf_locale') : null
 
 export const i18n = createI18n({

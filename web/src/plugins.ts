@@ -12,6 +12,7 @@ import {
   ElCol,
   ElConfigProvider,
   ElContainer,
+  ElDatePicker,
   ElDescriptions,
   ElDescriptionsItem,
   ElDialog,
@@ -43,6 +44,9 @@ import {
   ElSelect,
   ElSkeleton,
   ElSpace,
+  ElStatistic,
+  ElStep,
+  ElSteps,
   ElSwitch,
   ElTable,
   ElTableColumn,
@@ -52,6 +56,7 @@ import {
   ElTimeline,
   ElTimelineItem,
   ElTooltip,
+  ElUpload,
 } from 'element-plus'
 
 const components = [
@@ -66,6 +71,7 @@ const components = [
   ElCol,
   ElConfigProvider,
   ElContainer,
+  ElDatePicker,
   ElDescriptions,
   ElDescriptionsItem,
   ElDialog,
@@ -96,6 +102,9 @@ const components = [
   ElSelect,
   ElSkeleton,
   ElSpace,
+  ElStatistic,
+  ElStep,
+  ElSteps,
   ElSwitch,
   ElTable,
   ElTableColumn,
@@ -105,6 +114,7 @@ const components = [
   ElTimeline,
   ElTimelineItem,
   ElTooltip,
+  ElUpload,
 ]
 
 export function installElement(app: App): void {

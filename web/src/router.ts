@@ -48,6 +48,8 @@ const routes: RouteRecordRaw[] = [
         component: () => import('./views/Reports.vue'),
         meta: { title: 'menu.reports', right: 'reports', feature: 'reports' },
       },
+      // Supervision workflows (one route each, in menu order).
+      // @workflow-routes
       { path: 'ledger', name: 'ledger', component: () => import('./views/Ledger.vue'), meta: { title: 'menu.ledger', right: 'ledger' } },
       { path: 'users', name: 'users', component: () => import('./views/Users.vue'), meta: { title: 'menu.users', right: 'users' } },
       { path: 'forbidden', name: 'forbidden', component: () => import('./views/Forbidden.vue'), meta: { title: 'common.forbidden' } },
