@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "common/hash.h"
+#include "common/secret_file.h"
 #include "common/text.h"
 #include "common/time.h"
 #include "leads/lead_store.h"
@@ -318,47 +319,17 @@ OfficeKey::~OfficeKey() { sodium_memzero(sk_.data(), sk_.size()); }
 Result<OfficeKey> OfficeKey::LoadOrCreate(const std::string& path) {
   if (sodium_init() < 0) return Status::Internal("libsodium cannot initialise");
   std::array<uint8_t, crypto_box_SEEDBYTES> seed{};
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0) {
+  auto make = [&seed] {
     randombytes_buf(seed.data(), seed.size());
     std::string text =
         std::string(kKeyPrefix) +
         ledger::Base64(std::string_view(reinterpret_cast<const char*>(seed.data()), seed.size())) +
         "\n";
-    // As the ledger key: a private temporary file linked into place, so two
-    // processes creating it at once end up with the same key.
-    std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) return Status::IOError("cannot create office key " + tmp);
-    bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-              ::fsync(fd) == 0;
-    ::close(fd);
-    sodium_memzero(text.data(), text.size());
-    if (!ok) {
-      ::unlink(tmp.c_str());
-      return Status::IOError("cannot write office key " + tmp);
-    }
-    int rc = ::link(tmp.c_str(), path.c_str());
-    ::unlink(tmp.c_str());
-    if (rc == 0) {
-      OfficeKey k;
-      crypto_box_seed_keypair(k.pk_.data(), k.sk_.data(), seed.data());
-      sodium_memzero(seed.data(), seed.size());
-      return k;
-    }
     sodium_memzero(seed.data(), seed.size());
-    if (errno != EEXIST) return Status::IOError("cannot create office key " + path);
-    if (::stat(path.c_str(), &st) != 0) return Status::IOError("cannot read office key " + path);
-  }
-  if (st.st_mode & 077) {
-    return Status::InvalidInput(
-        "office key " + path + " is readable by other users; run: chmod 600 " + path,
-        "举报加密密钥" + path + "的权限过宽，其他用户可读；请执行：chmod 600 " + path);
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string text = ss.str();
+    return text;
+  };
+  QF_ASSIGN_OR_RETURN(std::string text,
+                      ReadOrCreateSecretFile(path, make, "office key", "举报加密密钥"));
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
   Status bad = Status::Corruption("office key " + path + " is malformed");
   if (text.compare(0, kKeyPrefix.size(), kKeyPrefix) != 0) return bad;

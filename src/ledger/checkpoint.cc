@@ -11,6 +11,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "common/secret_file.h"
+
 namespace qf::ledger {
 
 namespace {
@@ -105,49 +107,24 @@ Result<Checkpoint> ParseCheckpointBody(std::string_view body) {
 
 Result<Signer> Signer::LoadOrCreate(const std::string& path, const std::string& name) {
   if (sodium_init() < 0) return Status::Internal("libsodium cannot initialise");
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0) {
-    if (!ValidName(name)) return Status::InvalidArgument("invalid key name '" + name + "'");
-    Signer s;
-    s.name_ = name;
+  if (!ValidName(name)) return Status::InvalidArgument("invalid key name '" + name + "'");
+  auto make = [&name] {
     std::array<uint8_t, 32> seed;
     randombytes_buf(seed.data(), seed.size());
-    crypto_sign_seed_keypair(s.pk_.data(), s.sk_.data(), seed.data());
-    s.key_hash_ = KeyHash(name, s.pk_.data());
+    std::array<uint8_t, 32> pk;
+    std::array<uint8_t, 64> sk;
+    crypto_sign_seed_keypair(pk.data(), sk.data(), seed.data());
+    sodium_memzero(sk.data(), sk.size());
     std::string blob(1, static_cast<char>(kAlgEd25519));
     blob.append(reinterpret_cast<const char*>(seed.data()), seed.size());
     sodium_memzero(seed.data(), seed.size());
-    std::string text = "PRIVATE+KEY+" + name + "+" + Hex8(s.key_hash_) + "+" + Base64(blob) + "\n";
+    std::string text =
+        "PRIVATE+KEY+" + name + "+" + Hex8(KeyHash(name, pk.data())) + "+" + Base64(blob) + "\n";
     sodium_memzero(blob.data(), blob.size());
-    // Written to a private temporary file, then linked into place: a second
-    // process creating the key at the same time either wins or loads ours.
-    std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-    if (fd < 0) return Status::IOError("cannot create ledger key " + tmp);
-    bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-              ::fsync(fd) == 0;
-    ::close(fd);
-    sodium_memzero(text.data(), text.size());
-    if (!ok) {
-      ::unlink(tmp.c_str());
-      return Status::IOError("cannot write ledger key " + tmp);
-    }
-    int rc = ::link(tmp.c_str(), path.c_str());
-    ::unlink(tmp.c_str());
-    if (rc == 0) return s;
-    if (errno != EEXIST) return Status::IOError("cannot create ledger key " + path);
-    // Someone else created it first: fall through and load theirs.
-    if (::stat(path.c_str(), &st) != 0) return Status::IOError("cannot read ledger key " + path);
-  }
-  if (st.st_mode & 077) {
-    return Status::InvalidInput(
-        "ledger key " + path + " is readable by other users; run: chmod 600 " + path,
-        "账本签名密钥" + path + "的权限过宽，其他用户可读；请执行：chmod 600 " + path);
-  }
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string text = ss.str();
+    return text;
+  };
+  QF_ASSIGN_OR_RETURN(std::string text,
+                      ReadOrCreateSecretFile(path, make, "ledger key", "账本签名密钥"));
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
   // PRIVATE+KEY+name+hash+base64
   constexpr std::string_view kPrefix = "PRIVATE+KEY+";
