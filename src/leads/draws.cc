@@ -644,7 +644,8 @@ Result<int64_t> CreateDrawPlan(Db* db, const std::string& db_path, const DrawPla
 }
 
 Result<DrawDetail> ExecuteDraw(Db* db, const std::string& db_path, int64_t id,
-                               const std::string& seed_hex, const std::string& actor) {
+                               const std::string& seed_hex, const std::string& actor,
+                               const LiveNetwork* network) {
   QF_ASSIGN_OR_RETURN(DrawDetail d, GetDraw(db, id));
   if (d.summary.status != "planned") {
     return Status::InvalidInput("draw " + std::to_string(id) + " has already been executed",
@@ -658,8 +659,12 @@ Result<DrawDetail> ExecuteDraw(Db* db, const std::string& db_path, int64_t id,
                                   "种子与账本中的承诺值不符");
     }
   }
-  QF_ASSIGN_OR_RETURN(LiveNetwork live, LoadNetwork(db));
-  const engine::Graph& g = live.net->graph();
+  LiveNetwork built;
+  if (network == nullptr) {
+    QF_ASSIGN_OR_RETURN(built, LoadNetwork(db));
+    network = &built;
+  }
+  const engine::Graph& g = network->net->graph();
   engine::PathQuery q;
   q.k = 3;
   q.edges =

@@ -32,6 +32,8 @@
 
 namespace qf::leads {
 
+struct LiveNetwork;  // leads/matches.h
+
 // Risk classes, lowest risk first: A 低风险, B 一般, C 较高, D 高风险.
 inline constexpr std::array<char, 4> kRiskClasses = {'A', 'B', 'C', 'D'};
 
@@ -165,8 +167,11 @@ Result<int64_t> CreateDrawPlan(Db* db, const std::string& db_path, const DrawPla
 // shareholder, legal_rep and official_of (never through the plan's org)
 // between an inspector and a target. InvalidInput naming the target when
 // fewer than per_target unconflicted inspectors remain (nothing is written).
+// `network`: the store's current network when the caller keeps one (the
+// server does); nullptr builds it from the store.
 Result<DrawDetail> ExecuteDraw(Db* db, const std::string& db_path, int64_t id,
-                               const std::string& seed_hex, const std::string& actor);
+                               const std::string& seed_hex, const std::string& actor,
+                               const LiveNetwork* network = nullptr);
 // As ExecuteDraw, with the conflicts given (tests; the CLI and API use the graph).
 Result<DrawDetail> ExecuteDrawWith(Db* db, const std::string& db_path, int64_t id,
                                    const std::string& seed_hex, const ConflictFn& conflict,

@@ -208,7 +208,11 @@ Response Api::ExecuteDrawRoute(Ctx& c) {
        !GetString(body, "seed", false, 64, &seed, &err))) {
     return err;
   }
-  auto done = leads::ExecuteDraw(c.db(), config_.db_path, d->summary.id, seed, Actor(c.user));
+  // Recusal walks the relationship graph the graph routes keep built.
+  auto net = CurrentNetwork(c);
+  if (!net.ok()) return FromStatus(net.status());
+  auto done =
+      leads::ExecuteDraw(c.db(), config_.db_path, d->summary.id, seed, Actor(c.user), net->get());
   if (!done.ok()) return FromStatus(done.status());
   return Json(200, DetailJson(*done, false));
 }
