@@ -16,13 +16,13 @@
 #include <sstream>
 #include <thread>
 
-#include "http_client.h"
 #include "leads/lead_store.h"
 #include "ledger/checkpoint.h"
 #include "server/api.h"
 #include "server/auth.h"
 #include "server/http.h"
 #include "store/store.h"
+#include "test_server.h"
 #include "test_util.h"
 
 namespace qf::testing {
@@ -477,40 +477,16 @@ class Server {
   explicit Server(std::function<void(server::ServerConfig&)> tune = nullptr) {
     db_ = dir_.File("s.db");
     fs::copy_file(TemplateDb(), db_);
-    auto config = server::LoadServerConfig(db_, dir_.File("none.json"));
-    EXPECT_TRUE(config.ok());
-    config->auth.failure_delay_ms = 10;
-    if (tune) tune(*config);
-    api_ = std::move(server::Api::Create(*config)).value();
-    server::HttpOptions o;
-    o.port = 0;
-    o.drain_timeout_seconds = 5;
-    server::Api* a = api_.get();
-    o.body_limit = [a](std::string_view m, std::string_view p) { return a->BodyLimit(m, p); };
-    http_ =
-        std::make_unique<server::HttpServer>(o, [a](server::Request& r) { return a->Handle(r); });
-    EXPECT_TRUE(http_->Listen().ok());
-    thread_ = std::thread([this] { http_->Run(); });
+    server_ = std::make_unique<ApiServer>(db_, dir_.File("none.json"), tune);
   }
-  ~Server() {
-    http_->Stop();
-    thread_.join();
-  }
-  HttpClient Client() const { return HttpClient(http_->port()); }
-  HttpClient As(const std::string& user) const {
-    HttpClient c(http_->port());
-    HttpResult r = c.Login(user, kPassword);
-    EXPECT_EQ(r.status, 200) << user << ": " << r.body;
-    return c;
-  }
+  HttpClient Client() const { return server_->Client(); }
+  HttpClient As(const std::string& user) const { return server_->As(user, kPassword); }
   const std::string& db() const { return db_; }
 
  private:
   ScratchDir dir_;
   std::string db_;
-  std::unique_ptr<server::Api> api_;
-  std::unique_ptr<server::HttpServer> http_;
-  std::thread thread_;
+  std::unique_ptr<ApiServer> server_;
 };
 
 json PublicReport(const std::string& region = "210911") {

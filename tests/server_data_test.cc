@@ -12,12 +12,12 @@
 #include <sstream>
 #include <thread>
 
-#include "http_client.h"
 #include "ingest/importer.h"
 #include "server/api.h"
 #include "server/auth.h"
 #include "server/http.h"
 #include "store/store.h"
+#include "test_server.h"
 #include "test_util.h"
 
 namespace qf::testing {
@@ -52,38 +52,9 @@ class DataServer {
         EXPECT_TRUE(s.ok()) << s.ToString();
       }
     }
-    auto config = server::LoadServerConfig(db_, settings_);
-    EXPECT_TRUE(config.ok());
-    config->auth.failure_delay_ms = 10;
-    if (tune) tune(*config);
-    api_ = std::move(server::Api::Create(*config)).value();
-    server::HttpOptions o;
-    o.port = 0;
-    o.drain_timeout_seconds = 5;
-    server::Api* a = api_.get();
-    o.body_limit = [a](std::string_view m, std::string_view p) { return a->BodyLimit(m, p); };
-    if (spool) {
-      o.body_file_dir = [this, a](std::string_view m, std::string_view p) {
-        std::string dir = a->SpoolDir(m, p);
-        if (!dir.empty()) ++spooled_;
-        return dir;
-      };
-    }
-    http_ =
-        std::make_unique<server::HttpServer>(o, [a](server::Request& r) { return a->Handle(r); });
-    EXPECT_TRUE(http_->Listen().ok());
-    thread_ = std::thread([this] { http_->Run(); });
+    server_ = std::make_unique<ApiServer>(db_, settings_, tune, spool);
   }
-  ~DataServer() {
-    http_->Stop();
-    thread_.join();
-  }
-  HttpClient As(const std::string& user) const {
-    HttpClient c(http_->port());
-    HttpResult r = c.Login(user, kPassword);
-    EXPECT_EQ(r.status, 200) << user << ": " << r.body;
-    return c;
-  }
+  HttpClient As(const std::string& user) const { return server_->As(user, kPassword); }
   std::unique_ptr<Db> Open() const { return std::move(Db::Open(db_)).value(); }
   int64_t Q(const std::string& sql) const {
     auto r = Open()->QueryInt(sql);
@@ -107,16 +78,13 @@ class DataServer {
     return n;
   }
   const std::string& db() const { return db_; }
-  int spooled() const { return spooled_; }
+  int spooled() const { return server_->spooled(); }
   const ScratchDir& dir() const { return dir_; }
 
  private:
   ScratchDir dir_;
   std::string db_, settings_;
-  std::unique_ptr<server::Api> api_;
-  std::unique_ptr<server::HttpServer> http_;
-  std::thread thread_;
-  std::atomic<int> spooled_{0};
+  std::unique_ptr<ApiServer> server_;
 };
 
 // Polls a job until it is done or failed (or a minute passes).

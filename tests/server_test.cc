@@ -9,13 +9,13 @@
 #include <set>
 #include <thread>
 
-#include "http_client.h"
 #include "leads/scan.h"
 #include "model_test_util.h"
 #include "server/api.h"
 #include "server/auth.h"
 #include "server/http.h"
 #include "store/schema.h"
+#include "test_server.h"
 #include "test_util.h"
 
 namespace qf::testing {
@@ -95,43 +95,19 @@ class Server {
     db_ = dir_.File("s.db");
     fs::copy_file(TemplateDb(), db_);
     fs::copy_file(TemplateDb() + ".ledger.key", db_ + ".ledger.key");
-    auto config = server::LoadServerConfig(db_, dir_.File("none.json"));
-    EXPECT_TRUE(config.ok());
-    config->auth.failure_delay_ms = 10;
-    if (tune) tune(*config);
-    api_ = std::move(server::Api::Create(*config)).value();
-    server::HttpOptions o;
-    o.port = 0;
-    o.drain_timeout_seconds = 5;
-    server::Api* a = api_.get();
-    o.body_limit = [a](std::string_view m, std::string_view p) { return a->BodyLimit(m, p); };
-    http_ =
-        std::make_unique<server::HttpServer>(o, [a](server::Request& r) { return a->Handle(r); });
-    EXPECT_TRUE(http_->Listen().ok());
-    thread_ = std::thread([this] { http_->Run(); });
+    server_ = std::make_unique<ApiServer>(db_, dir_.File("none.json"), tune);
   }
-  ~Server() {
-    http_->Stop();
-    thread_.join();
-  }
-  uint16_t port() const { return http_->port(); }
-  HttpClient Client() const { return HttpClient(port()); }
-  HttpClient As(const std::string& user) const {
-    HttpClient c(port());
-    HttpResult r = c.Login(user, kPassword);
-    EXPECT_EQ(r.status, 200) << user << ": " << r.body;
-    return c;
-  }
+  uint16_t port() const { return server_->port(); }
+  HttpClient Client() const { return server_->Client(); }
+  HttpClient As(const std::string& user) const { return server_->As(user, kPassword); }
   const std::string& db() const { return db_; }
   std::unique_ptr<Db> Open() const { return std::move(Db::Open(db_)).value(); }
-  server::Api* api() { return api_.get(); }
+  server::Api* api() { return server_->api(); }
 
  private:
   ScratchDir dir_;
   std::string db_;
-  std::unique_ptr<server::Api> api_;
-  std::unique_ptr<server::HttpServer> http_;
-  std::thread thread_;
+  std::unique_ptr<ApiServer> server_;
 };
 
 // A lead id of the given region ("" = any) and status.
