@@ -6,11 +6,13 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -256,6 +258,11 @@ class Api {
   std::vector<Job> RecentJobs(const std::string& kind);
   // A job as GET /api/imports/jobs/{job} and /api/scans/jobs/{job} show it.
   static nlohmann::json JobJson(const Job& job);
+  // The job the route's {job} names, when it is of one of `kinds` (and, with
+  // `mine_only`, started by this user); else false with the 404 in *err, the
+  // same whether the job does not exist or is another's.
+  bool FindJob(Ctx& c, std::initializer_list<std::string_view> kinds, bool mine_only, Job* out,
+               Response* err);
 
  private:
   struct JobQueue;

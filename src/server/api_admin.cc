@@ -529,13 +529,9 @@ Response Api::LedgerVerifyRoute(Ctx& c) {
 }
 
 Response Api::LedgerVerifyJobRoute(Ctx& c) {
-  const std::string& v = c.params["job"];
-  char* end = nullptr;
-  long long id = std::strtoll(v.c_str(), &end, 10);
   Job job;
-  if (v.empty() || *end != '\0' || id <= 0 || !GetJob(id, &job) || job.kind != "verify") {
-    return Error(404, "not_found", "没有这个校验任务：" + v, "no verify job " + v);
-  }
+  Response err;
+  if (!FindJob(c, {"verify"}, false, &job, &err)) return err;
   return Json(200, JobJson(job));
 }
 

@@ -1,6 +1,7 @@
 // Data management: the datasets and their counts, uploads imported in the
 // background (one job at a time), the import history, and the quarantine —
 // browse, export the rows to fix, correct one record and re-import it.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <condition_variable>
@@ -354,18 +355,6 @@ bool DatasetParam(const Request& req, bool required, std::string* out, Response*
   return true;
 }
 
-bool JobParam(Api::Ctx& c, int64_t* id, Response* err) {
-  const std::string& v = c.params["job"];
-  char* end = nullptr;
-  long long n = std::strtoll(v.c_str(), &end, 10);
-  if (v.empty() || *end != '\0' || n <= 0) {
-    *err = Api::Error(404, "not_found", "没有这个任务：" + v, "no such job: " + v);
-    return false;
-  }
-  *id = n;
-  return true;
-}
-
 }  // namespace
 
 // ---------------------------------------------------------------------------
@@ -540,17 +529,22 @@ Response Api::StartImportRoute(Ctx& c) {
   return Json(202, JobJson(job));
 }
 
+bool Api::FindJob(Ctx& c, std::initializer_list<std::string_view> kinds, bool mine_only, Job* out,
+                  Response* err) {
+  const std::string& v = c.params["job"];
+  char* end = nullptr;
+  long long id = std::strtoll(v.c_str(), &end, 10);
+  bool found = !v.empty() && *end == '\0' && id > 0 && GetJob(id, out) &&
+               std::find(kinds.begin(), kinds.end(), out->kind) != kinds.end() &&
+               (!mine_only || out->user == "user:" + c.user.name);
+  if (!found) *err = Error(404, "not_found", "没有这个任务：" + v, "no such job: " + v);
+  return found;
+}
+
 Response Api::ImportJobRoute(Ctx& c) {
-  int64_t id = 0;
-  Response err;
-  if (!JobParam(c, &id, &err)) return err;
   Job job;
-  bool mine_only = c.user.Scoped();
-  if (!GetJob(id, &job) || (job.kind != "import" && job.kind != "fix") ||
-      (mine_only && job.user != "user:" + c.user.name)) {
-    return Error(404, "not_found", "没有这个导入任务：" + std::to_string(id),
-                 "no import job " + std::to_string(id));
-  }
+  Response err;
+  if (!FindJob(c, {"import", "fix"}, c.user.Scoped(), &job, &err)) return err;
   return Json(200, JobJson(job));
 }
 

@@ -321,13 +321,9 @@ Response Api::StartScanRoute(Ctx& c) {
 }
 
 Response Api::ScanJobRoute(Ctx& c) {
-  const std::string& v = c.params["job"];
-  char* end = nullptr;
-  long long id = std::strtoll(v.c_str(), &end, 10);
   Job job;
-  if (v.empty() || *end != '\0' || id <= 0 || !GetJob(id, &job) || job.kind != "scan") {
-    return Error(404, "not_found", "没有这个扫描任务：" + v, "no scan job " + v);
-  }
+  Response err;
+  if (!FindJob(c, {"scan"}, false, &job, &err)) return err;
   return Json(200, JobJson(job));
 }
 
