@@ -44,7 +44,7 @@ web: $(WEB_OUT)/index.html
 # A fresh demo city: synthesised, imported, scanned (qingfeng demo).
 run: build
 	rm -rf $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm $(DEMO_DB).files $(DEMO_DB).city \
-	  $(DEMO_DB).accounts.txt $(DEMO_DB).attachments
+	  $(DEMO_DB).accounts.txt $(DEMO_DB).attachments $(DEMO_DB).uploads
 	$(BUILD)/qingfeng --db $(DEMO_DB) demo
 
 test: setup test-release test-web test-asan fuzz

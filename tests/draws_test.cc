@@ -11,13 +11,12 @@
 #include <thread>
 #include <vector>
 
-#include "http_client.h"
 #include "ingest/identifiers.h"
 #include "ingest/importer.h"
 #include "server/api.h"
 #include "server/auth.h"
-#include "server/http.h"
 #include "store/store.h"
+#include "test_server.h"
 #include "test_util.h"
 
 namespace qf::testing {
@@ -300,14 +299,23 @@ TEST_F(DrawStore, SealedSeedResultsAndPublication) {
   ASSERT_TRUE(leads::EnterDrawResult(db(), *id, {t.credit_code, "责令整改", "2024-07-01", 50000},
                                      "user:test")
                   .ok());
-  auto pub0 = leads::PublicInspections(db(), 100, 0);
+  auto pub0 = leads::PublicInspections(db(), "", 100, 0);
   ASSERT_TRUE(pub0.ok());
   EXPECT_TRUE(pub0->empty());  // nothing public before publication
   ASSERT_TRUE(leads::PublishDraw(db(), *id, "user:test").ok());
   EXPECT_FALSE(leads::PublishDraw(db(), *id, "user:test").ok());
-  auto pub = leads::PublicInspections(db(), 100, 0);
+  int64_t total = 0;
+  auto pub = leads::PublicInspections(db(), "", 100, 0, &total);
   ASSERT_TRUE(pub.ok());
   ASSERT_EQ(pub->size(), d->targets.size());
+  EXPECT_EQ(total, static_cast<int64_t>(pub->size()));
+  // A search names a company; one that matches nothing gives nothing.
+  auto one = leads::PublicInspections(db(), t.credit_code, 100, 0, &total);
+  ASSERT_TRUE(one.ok());
+  ASSERT_EQ(one->size(), 1u);
+  EXPECT_EQ(total, 1);
+  EXPECT_EQ((*one)[0].credit_code, t.credit_code);
+  EXPECT_TRUE(leads::PublicInspections(db(), "没有这家公司", 100, 0)->empty());
   EXPECT_EQ((*pub)[0].result, "责令整改");
   EXPECT_EQ((*pub)[0].penalty_fen, 50000);
   for (const auto& row : *pub) {
@@ -325,30 +333,8 @@ TEST_F(DrawStore, HttpWorkflowAndPublicPortal) {
   ASSERT_TRUE(server::CreateUser(db(), {"admin", "管理员", "admin", {}, {}}, "test-password-42",
                                  server::AuthParams{})
                   .ok());
-  auto config = server::LoadServerConfig(dir_.File("d.db"), dir_.File("none.json"));
-  ASSERT_TRUE(config.ok());
-  config->auth.failure_delay_ms = 10;
-  auto api = server::Api::Create(*config);
-  ASSERT_TRUE(api.ok()) << api.status().ToString();
-  server::Api* a = api->get();
-  server::HttpOptions o;
-  o.port = 0;
-  o.drain_timeout_seconds = 5;
-  o.body_limit = [a](std::string_view m, std::string_view p) { return a->BodyLimit(m, p); };
-  server::HttpServer http(o, [a](server::Request& r) { return a->Handle(r); });
-  ASSERT_TRUE(http.Listen().ok());
-  std::thread th([&http] { http.Run(); });
-  struct Stop {
-    server::HttpServer& h;
-    std::thread& t;
-    ~Stop() {
-      h.Stop();
-      t.join();
-    }
-  } stop{http, th};
-
-  HttpClient admin(http.port());
-  ASSERT_EQ(admin.Login("admin", "test-password-42").status, 200);
+  ApiServer server(dir_.File("d.db"), dir_.File("none.json"));
+  HttpClient admin = server.As("admin", "test-password-42");
   const Digest seed = SeedOf(9);
   nlohmann::json plan = {
       {"item", "食品经营许可事项检查"},
@@ -374,7 +360,7 @@ TEST_F(DrawStore, HttpWorkflowAndPublicPortal) {
   r = admin.Post(base + "/results",
                  {{"credit_code", code}, {"result", "未发现问题"}, {"date", "2024-07-02"}});
   ASSERT_EQ(r.status, 200) << r.body;
-  HttpClient pub(http.port());
+  HttpClient pub = server.Client();
   r = pub.Get("/api/public/inspections");
   ASSERT_EQ(r.status, 200);
   EXPECT_TRUE(nlohmann::json::parse(r.body)["items"].empty());
@@ -383,6 +369,9 @@ TEST_F(DrawStore, HttpWorkflowAndPublicPortal) {
   ASSERT_EQ(r.status, 200);
   nlohmann::json items = nlohmann::json::parse(r.body)["items"];
   ASSERT_EQ(items.size(), 12u);
+  EXPECT_EQ(nlohmann::json::parse(r.body)["total"], 12);
+  r = pub.Get("/api/public/inspections?q=" + code);
+  ASSERT_EQ(nlohmann::json::parse(r.body)["total"], 1) << r.body;
   for (int i = 1; i <= 6; ++i) EXPECT_EQ(r.body.find(IdNumber(i)), std::string::npos);
   EXPECT_EQ(r.body.find("王一"), std::string::npos);
   EXPECT_EQ(pub.Get(base).status, 401);  // the office's view needs a session

@@ -753,6 +753,20 @@ TEST(ServerLedger, CheckpointsVerifyAndProof) {
   EXPECT_TRUE(proof["verified"].get<bool>()) << proof.dump();
   EXPECT_FALSE(proof["checks"].empty());
   EXPECT_TRUE(proof["proof"].is_object());
+  // The auditor may not see personal data: the record comes masked, without
+  // its bytes; an admin sees it in clear, and that view is logged.
+  EXPECT_TRUE(proof["masked"].get<bool>());
+  EXPECT_EQ(proof.dump().find(key), std::string::npos);
+  EXPECT_FALSE(proof["proof"]["record"].contains("canonical_row_base64"));
+  json clear = s.As("admin").Get("/api/ledger/proof?dataset=persons&key=" + key).Json();
+  EXPECT_FALSE(clear["masked"].get<bool>());
+  EXPECT_TRUE(clear["verified"].get<bool>());
+  EXPECT_EQ(clear["proof"]["record"]["key"], key);
+  EXPECT_EQ(Q(s.Open().get(),
+              "SELECT COUNT(*) FROM ledger_actions WHERE action = "
+              "'view_unmasked' AND target = 'persons/" +
+                  key + "'"),
+            1);
   EXPECT_EQ(auditor.Get("/api/ledger/proof?dataset=nosuch&key=1").status, 400);
   EXPECT_EQ(auditor.Get("/api/ledger/proof?dataset=persons&key=000").status, 404);
   json cons = auditor.Get("/api/ledger/consistency?old=1").Json();

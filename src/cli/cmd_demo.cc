@@ -13,10 +13,14 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "common/text.h"
+#include "common/time.h"
 #include "engine/eval.h"
 #include "engine/runner.h"
 #include "ingest/importer.h"
+#include "leads/duties.h"
+#include "leads/hotline.h"
 #include "leads/lead_store.h"
+#include "leads/party.h"
 #include "leads/scan.h"
 #include "server/auth.h"
 #include "synth/synth.h"
@@ -160,6 +164,22 @@ void RegisterDemo(CLI::App& app, Globals& g, int& exit_code) {
       }
       std::cout << "    " << GroupThousands(rows) << (g.zh() ? " 行，隔离 " : " rows, quarantined ")
                 << quarantined << "\n";
+      // The city's data ends with kLastYear: the supervision boards judge it as
+      // of that day, not of today, or every open item would be years overdue.
+      const CivilDate last_day{synth::kLastYear, 12, 31};
+      QF_RETURN_IF_ERROR(
+          SetDemoAsOf(engine::SettingsPathFor(store->db_path()), FormatDate(last_day)));
+      // The supervision routines as an office would have left them that day:
+      // branches registered from their meetings, 催办/督办 issued, leaders'
+      // responsibility items assigned and partly done.
+      QF_RETURN_IF_ERROR(leads::ImportBranches(db, Globals::Actor()).status());
+      QF_ASSIGN_OR_RETURN(models::ClockLimits limits,
+                          leads::HotlineLimits(engine::SettingsPathFor(store->db_path())));
+      QF_RETURN_IF_ERROR(leads::SeedDemoOrders(store, last_day, limits,
+                                               store->db_path() + ".uploads", Globals::Actor())
+                             .status());
+      QF_RETURN_IF_ERROR(leads::Sweep(db, last_day, limits, Globals::Actor()).status());
+      QF_RETURN_IF_ERROR(leads::SeedDemoItems(store, Globals::Actor(), last_day));
       std::cout << (g.zh() ? "3/3 运行监督模型" : "3/3 running the models") << "\n";
       leads::ScanOptions so;
       so.actor = Globals::Actor();
@@ -199,11 +219,6 @@ void RegisterDemo(CLI::App& app, Globals& g, int& exit_code) {
       if (failed) {
         return Status::Internal(std::to_string(failed) + " model(s) failed");
       }
-      // The city's data ends with kLastYear: the supervision boards judge it as
-      // of that day, not of today, or every open item would be years overdue.
-      QF_RETURN_IF_ERROR(SetDemoAsOf(engine::SettingsPathFor(store->db_path()),
-                                     std::to_string(synth::kLastYear) + "-12-31"));
-      // @demo-seed
       return CreateDemoAccounts(g, store);
     });
     if (exit_code == 0 && !*no_serve) {

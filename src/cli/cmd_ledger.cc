@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "leads/enforcement.h"
 #include "ledger/audit.h"
 #include "ledger/checkpoint.h"
 #include "ledger/ledger.h"
@@ -113,6 +114,7 @@ void RegisterLedger(CLI::App& app, Globals& g, int& exit_code) {
       }
       QF_ASSIGN_OR_RETURN(ledger::VerifyReport rep,
                           ledger::Verify(store->db(), verifier ? &*verifier : nullptr));
+      QF_RETURN_IF_ERROR(leads::AddAvMediaProblems(store->db(), store->files_dir(), &rep));
       bool zh = g.zh();
       if (!verifier) {
         std::cerr << (zh ? "警告：没有签名密钥，未核验检查点签名\n"

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "common/status.h"
+#include "common/time.h"
 #include "ingest/dataset.h"
 #include "store/store.h"
 
@@ -44,6 +45,11 @@ Result<const DatasetDef*> DatasetArg(const std::string& name);
 inline constexpr int kExitInput = 1;
 inline constexpr int kExitInternal = 3;
 
+// The day a supervision board is judged on: `text` (YYYY-MM-DD, the
+// --as-of option) when given, else the settings' server.as_of — as the
+// server does —, else today in Asia/Shanghai.
+Result<CivilDate> AsOfArg(Store* store, const std::string& text);
+
 void RegisterImport(CLI::App& app, Globals& g, int& exit_code);
 void RegisterDatasets(CLI::App& app, Globals& g, int& exit_code);
 void RegisterQuarantine(CLI::App& app, Globals& g, int& exit_code);
@@ -64,10 +70,14 @@ void RegisterReports(CLI::App& app, Globals& g, int& exit_code);
 void RegisterGraph(CLI::App& app, Globals& g, int& exit_code);
 // draw: 双随机一公开 random inspection draws, cmd_draws.cc.
 void RegisterDraws(CLI::App& app, Globals& g, int& exit_code);
-// @cli-hotline
-// @cli-enforcement
-// @cli-party
-// @cli-duties
+// hotline: 12345 督查督办 board, orders, notices and metrics, cmd_hotline.cc.
+void RegisterHotline(CLI::App& app, Globals& g, int& exit_code);
+// enforcement: 执法公示 and 全过程记录, cmd_enforcement.cc.
+void RegisterEnforcement(CLI::App& app, Globals& g, int& exit_code);
+// party: 三会一课 branch registry, meetings, calendars, warnings, cmd_party.cc.
+void RegisterParty(CLI::App& app, Globals& g, int& exit_code);
+// duties: 一岗双责 responsibility items, checks, warnings, assessment, cmd_duties.cc.
+void RegisterDuties(CLI::App& app, Globals& g, int& exit_code);
 
 // Serves the store named by the globals until SIGINT/SIGTERM; the exit code.
 // `web_dir` empty: the UI beside the binary. Used by `serve` and `demo`.

@@ -6,6 +6,9 @@
 #include "cli/commands.h"
 #include "common/hash.h"
 #include "common/log.h"
+#include "engine/runner.h"
+#include "ingest/value.h"
+#include "server/api.h"
 
 namespace qf::cli {
 
@@ -30,6 +33,22 @@ int Globals::Fail(const Status& s) const {
   return s.code() == Status::Code::kInvalidArgument || s.code() == Status::Code::kNotFound
              ? kExitInput
              : kExitInternal;
+}
+
+Result<CivilDate> AsOfArg(Store* store, const std::string& text) {
+  if (!text.empty()) {
+    auto d = ParseDate(text);
+    if (!d) {
+      return Status::InvalidInput("--as-of must be a date YYYY-MM-DD, not " + text,
+                                  "--as-of 应为日期 YYYY-MM-DD，而不是 " + text);
+    }
+    return *d;
+  }
+  QF_ASSIGN_OR_RETURN(
+      server::ServerConfig config,
+      server::LoadServerConfig(store->db_path(), engine::SettingsPathFor(store->db_path())));
+  if (auto d = ParseDate(config.as_of)) return *d;
+  return TodayShanghai();
 }
 
 }  // namespace qf::cli
@@ -66,10 +85,10 @@ int main(int argc, char** argv) {
   qf::cli::RegisterReports(app, g, exit_code);
   qf::cli::RegisterGraph(app, g, exit_code);
   qf::cli::RegisterDraws(app, g, exit_code);
-  // @cli-hotline
-  // @cli-enforcement
-  // @cli-party
-  // @cli-duties
+  qf::cli::RegisterHotline(app, g, exit_code);
+  qf::cli::RegisterEnforcement(app, g, exit_code);
+  qf::cli::RegisterParty(app, g, exit_code);
+  qf::cli::RegisterDuties(app, g, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -985,14 +985,26 @@ std::string MaskPersonName(std::string_view name) {
   return std::string(name.substr(0, std::min(len, name.size()))) + "某";
 }
 
-Result<std::vector<PublicInspection>> PublicInspections(Db* db, int64_t limit, int64_t offset) {
+Result<std::vector<PublicInspection>> PublicInspections(Db* db, const std::string& q, int64_t limit,
+                                                        int64_t offset, int64_t* total) {
+  const std::string from =
+      " FROM draws d JOIN draw_targets t ON t.draw_id = d.id WHERE d.status = 'published' AND "
+      "(?1 = '' OR instr(d.item, ?1) OR instr(d.org, ?1) OR instr(t.name, ?1) OR "
+      "instr(t.credit_code, ?1))";
+  if (total != nullptr) {
+    QF_ASSIGN_OR_RETURN(Stmt count, db->Prepare("SELECT COUNT(*)" + from));
+    count.BindText(1, q);
+    QF_ASSIGN_OR_RETURN(bool row, count.Step());
+    *total = row ? count.Int(0) : 0;
+  }
   QF_ASSIGN_OR_RETURN(
-      Stmt st, db->Prepare("SELECT d.id, d.item, d.org, d.published_at, t.seq, t.credit_code, "
-                           "t.name, t.result, t.result_date, t.penalty_fen FROM draws d JOIN "
-                           "draw_targets t ON t.draw_id = d.id WHERE d.status = 'published' "
-                           "ORDER BY d.published_at DESC, d.id DESC, t.seq LIMIT ? OFFSET ?"));
-  st.BindInt(1, limit);
-  st.BindInt(2, offset);
+      Stmt st,
+      db->Prepare("SELECT d.id, d.item, d.org, d.published_at, t.seq, t.credit_code, "
+                  "t.name, t.result, t.result_date, t.penalty_fen" +
+                  from + " ORDER BY d.published_at DESC, d.id DESC, t.seq LIMIT ?2 OFFSET ?3"));
+  st.BindText(1, q);
+  st.BindInt(2, limit);
+  st.BindInt(3, offset);
   QF_ASSIGN_OR_RETURN(Stmt as, db->Prepare("SELECT inspector_name FROM draw_assignments WHERE "
                                            "draw_id = ? AND seq = ? ORDER BY pos"));
   std::vector<PublicInspection> out;

@@ -207,7 +207,10 @@ struct PublicInspection {
   int64_t penalty_fen = 0;
   std::vector<std::string> inspectors_masked;
 };
-Result<std::vector<PublicInspection>> PublicInspections(Db* db, int64_t limit, int64_t offset);
+// `q` (may be empty) matches the item, the organisation, the company's name
+// or credit code; `total` (optional) gets the count of matches.
+Result<std::vector<PublicInspection>> PublicInspections(Db* db, const std::string& q, int64_t limit,
+                                                        int64_t offset, int64_t* total = nullptr);
 
 std::string MaskPersonName(std::string_view name);  // "张三丰" → "张某"
 

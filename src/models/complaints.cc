@@ -20,6 +20,8 @@
 //    the later of the deadline and the limit counted from the last 重办.
 // An order still open at the data's latest date (the latest received_at,
 // closed_at or event time) is overdue once that date is past its deadline.
+#include "models/complaints.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -59,19 +61,8 @@ std::vector<Input> ComplaintInputs() {
   return {{"complaints", ComplaintColumns()}, {"complaint_events", EventColumns()}};
 }
 
-// The limit parameters every timeliness judgement reads.
-std::vector<ParamDef> LimitParams() {
-  return {
-      {"limit_consult_days", "3", "咨询类办理时限（工作日）", "limit for 咨询 (working days)"},
-      {"limit_help_days", "5", "求助类办理时限（工作日）", "limit for 求助 (working days)"},
-      {"limit_suggestion_days", "5", "建议类办理时限（工作日）", "limit for 建议 (working days)"},
-      {"limit_complaint_days", "15", "投诉类办理时限（工作日）", "limit for 投诉 (working days)"},
-      {"limit_report_days", "15", "举报类办理时限（工作日）", "limit for 举报 (working days)"},
-      {"limit_other_days", "15", "类别为空或其他时的办理时限（工作日）",
-       "limit when the category is blank or unknown (working days)"},
-      {"extension_max_days", "0", "一次延期最多延长的工作日数（0：与该类别原时限相同）",
-       "most working days one extension adds (0: the category's own limit)"}};
-}
+// The limit parameters every timeliness judgement reads (complaints.h).
+std::vector<ParamDef> LimitParams() { return ClockParams(); }
 
 // Events of every complaint, sorted by time, and the action codes.
 class Trails {
@@ -135,157 +126,62 @@ class Trails {
   int64_t as_of_day_;
 };
 
-// Category → limit in working days, from the parameters.
-class Limits {
- public:
-  Limits(const Snapshot& s, const Params& p) : other_(Days(p, "limit_other_days")) {
-    const std::pair<const char*, const char*> kByCategory[] = {{"咨询", "limit_consult_days"},
-                                                               {"求助", "limit_help_days"},
-                                                               {"建议", "limit_suggestion_days"},
-                                                               {"投诉", "limit_complaint_days"},
-                                                               {"举报", "limit_report_days"}};
-    for (const auto& [cat, param] : kByCategory) {
-      uint32_t c = s.find(cat);
-      if (c != kNoString) by_code_[c] = Days(p, param);
-    }
-    extension_max_ = Days(p, "extension_max_days");
-  }
-  // A limit in working days, kept to a year (a typo must not walk the calendar for ever).
-  static int Days(const Params& p, std::string_view name) {
-    return static_cast<int>(std::clamp<int64_t>(p.Int(name), 0, 366));
-  }
-  int For(uint32_t category) const {
-    auto it = by_code_.find(category);
-    return it == by_code_.end() ? other_ : it->second;
-  }
-  int ExtensionCap(int limit) const { return extension_max_ > 0 ? extension_max_ : limit; }
-
- private:
-  std::unordered_map<uint32_t, int> by_code_;
-  int other_;
-  int extension_max_ = 0;
-};
-
-// Working days a note states ("延期5个工作日", "延长10个工作日"); 0 when none.
-int NoteWorkingDays(std::string_view note_raw) {
-  std::string note = FoldWidth(note_raw);
-  size_t p = note.find("工作日");
-  if (p == std::string::npos) return 0;
-  std::string_view head(note.data(), p);
-  if (head.size() >= 3 && head.substr(head.size() - 3) == "个") head.remove_suffix(3);
-  size_t digits = 0;
-  while (digits < head.size() && digits < 4 &&
-         std::isdigit(static_cast<unsigned char>(head[head.size() - 1 - digits]))) {
-    ++digits;
-  }
-  if (digits == 0) return 0;
-  return std::stoi(std::string(head.substr(head.size() - digits)));
-}
-
-bool NoteHasAny(std::string_view note, std::initializer_list<const char*> words) {
-  for (const char* w : words) {
-    if (note.find(w) != std::string_view::npos) return true;
-  }
-  return false;
-}
-
-// Whether a 延期 event's note records an approved extension (see the top of the file).
-bool ExtensionApproved(std::string_view note) {
-  if (NoteHasAny(note,
-                 {"不同意", "不予", "驳回", "未批准", "不批准", "未通过", "不通过", "退回"})) {
-    return false;
-  }
-  if (NoteHasAny(note, {"同意", "批准", "准予", "通过"})) return true;
-  return !NoteHasAny(note, {"申请", "请求", "拟"});
-}
-
-// How one order did against its time limit.
+// How one order did against its time limit: ClockOf (complaints.h) on the
+// snapshot's row, with the events it names mapped back to event rows.
 struct Timeliness {
-  bool judged = false;  // received_at known
+  bool judged = false;
   int limit = 0;
   int64_t received_day = kNull;
-  int64_t base_deadline = kNull;  // received + limit working days
-  int64_t deadline = kNull;       // after an extension
+  int64_t base_deadline = kNull;
+  int64_t deadline = kNull;
   int64_t extension_row = kNoRow;
-  int64_t unapproved_row = kNoRow;  // a 延期 that did not count (request, refusal, too late)
+  int64_t unapproved_row = kNoRow;
   int extension_days = 0;
-  int64_t redo_row = kNoRow;         // the last 重办 event
-  int64_t redo_deadline = kNull;     // the final closure's deadline after a redo
-  int64_t first_close_row = kNoRow;  // the 办结 before the first 重办
-  int64_t final_close_row = kNoRow;  // the last 办结 event
-  int64_t close_sec = kNull;         // final closure (closed_at, else the last 办结)
-  bool open = false;                 // not closed at the data's latest date
-  bool due = false;                  // closed, or open past its deadline
+  int64_t redo_row = kNoRow;
+  int64_t redo_deadline = kNull;
+  int64_t first_close_row = kNoRow;
+  int64_t final_close_row = kNoRow;
+  int64_t close_sec = kNull;
+  bool open = false;
+  bool due = false;
   bool late = false;
-  // The check that failed: its deadline and the day that broke it.
   int64_t late_deadline = kNull;
   int64_t late_day = kNull;
-  bool late_first_answer = false;  // the answer before the redo was late
+  bool late_first_answer = false;
 };
 
-Timeliness Judge(const Snapshot& s, const Trails& tr, const Limits& lim, size_t r) {
+Timeliness Judge(const Snapshot& s, const Trails& tr, const ClockLimits& lim, size_t r) {
   Timeliness t;
   const Table& c = tr.complaints();
   const Table& e = tr.events();
-  int64_t recv = c.col("received_at").ints[r];
-  if (recv == kNull) return t;
-  t.judged = true;
-  t.received_day = DayOf(recv);
-  t.limit = lim.For(c.col("category").codes[r]);
-  t.base_deadline = AddWorkingDaysDays(t.received_day, t.limit);
-  t.deadline = t.base_deadline;
-  auto events = tr.Events(r);
-  int64_t first_redo_sec = kNull;
-  for (uint32_t ev : events) {
-    if (tr.Is(ev, tr.extend) && t.extension_row == kNoRow) {
-      std::string_view note = s.str(e.col("note").codes[ev]);
-      if (!ExtensionApproved(note) || DayOf(tr.At(ev)) > t.base_deadline) {
-        if (t.unapproved_row == kNoRow) t.unapproved_row = ev;
-        continue;
-      }
-      int cap = lim.ExtensionCap(t.limit);
-      int stated = NoteWorkingDays(note);
-      t.extension_days = stated > 0 ? std::min(stated, cap) : cap;
-      t.extension_row = ev;
-      t.deadline = AddWorkingDaysDays(t.base_deadline, t.extension_days);
-    }
-    if (tr.Is(ev, tr.redo)) {
-      if (first_redo_sec == kNull) first_redo_sec = tr.At(ev);
-      t.redo_row = ev;
-    }
-    if (tr.Is(ev, tr.close)) {
-      if (first_redo_sec == kNull) t.first_close_row = ev;
-      t.final_close_row = ev;
-    }
+  auto rows = tr.Events(r);
+  std::vector<ClockEvent> events;
+  events.reserve(rows.size());
+  for (uint32_t ev : rows) {
+    events.push_back({tr.At(ev), s.str(tr.Action(ev)), s.str(e.col("note").codes[ev])});
   }
-  t.close_sec = c.col("closed_at").ints[r];
-  if (t.close_sec == kNull && t.final_close_row != kNoRow) t.close_sec = tr.At(t.final_close_row);
-  t.open = t.close_sec == kNull;
-  auto check = [&](int64_t deadline, int64_t day) {
-    if (!t.late && day > deadline) {
-      t.late = true;
-      t.late_deadline = deadline;
-      t.late_day = day;
-    }
-  };
-  int64_t final_deadline = t.deadline;
-  if (t.redo_row != kNoRow) {
-    if (t.first_close_row != kNoRow) {
-      check(t.deadline, DayOf(tr.At(static_cast<uint32_t>(t.first_close_row))));
-      t.late_first_answer = t.late;
-    }
-    t.redo_deadline = std::max(
-        t.deadline, AddWorkingDaysDays(DayOf(tr.At(static_cast<uint32_t>(t.redo_row))), t.limit));
-    final_deadline = t.redo_deadline;
-  }
-  if (!t.open) {
-    check(final_deadline, DayOf(t.close_sec));
-    t.due = true;
-  } else if (tr.as_of_day() != kNull && tr.as_of_day() > final_deadline) {
-    check(final_deadline, tr.as_of_day());
-    t.due = true;
-  }
-  if (t.late) t.due = true;
+  OrderClock k = ClockOf(c.col("received_at").ints[r], s.str(c.col("category").codes[r]), events,
+                         c.col("closed_at").ints[r], tr.as_of_day(), lim);
+  auto row = [&](int i) { return i < 0 ? int64_t{kNoRow} : int64_t{rows[static_cast<size_t>(i)]}; };
+  t.judged = k.judged;
+  t.limit = k.limit;
+  t.received_day = k.received_day;
+  t.base_deadline = k.base_deadline;
+  t.deadline = k.deadline;
+  t.extension_row = row(k.extension);
+  t.unapproved_row = row(k.unapproved);
+  t.extension_days = k.extension_days;
+  t.redo_row = row(k.redo);
+  t.redo_deadline = k.redo_deadline;
+  t.first_close_row = row(k.first_close);
+  t.final_close_row = row(k.final_close);
+  t.close_sec = k.close_sec;
+  t.open = k.open;
+  t.due = k.due;
+  t.late = k.late;
+  t.late_deadline = k.late_deadline;
+  t.late_day = k.late_day;
+  t.late_first_answer = k.late_first_answer;
   return t;
 }
 
@@ -344,7 +240,7 @@ std::unique_ptr<Model> ComplaintOverdue() {
   return MakeModel(std::move(info), [](const RunContext& ctx, std::vector<Finding>* out) {
     const Snapshot& s = ctx.snap;
     Trails tr(s);
-    Limits lim(s, ctx.params);
+    const ClockLimits lim = ClockLimits::FromParams(ctx.params);
     const Table& c = tr.complaints();
     const Table& e = tr.events();
     for (size_t r = 0; r < c.size(); ++r) {
@@ -704,7 +600,7 @@ const std::vector<ParamDef>& ComplaintRankingParams() {
 
 std::vector<OrgComplaintStats> RankComplaintOrgs(const Snapshot& s, const Params& params) {
   Trails tr(s);
-  Limits lim(s, params);
+  const ClockLimits lim = ClockLimits::FromParams(params);
   OrgNames names(s);
   const Table& c = tr.complaints();
   const Column& org = c.col("assigned_org");
@@ -908,6 +804,152 @@ void RegisterComplaintsModels(ModelList* out) {
   out->push_back(ComplaintRepeated());
   out->push_back(ClosedUnsatisfied());
   out->push_back(ComplaintOrgRanking());
+}
+
+// ---------------------------------------------------------------------------
+// The order clock (complaints.h).
+
+const std::vector<ParamDef>& ClockParams() {
+  static const std::vector<ParamDef> kParams = {
+      {"limit_consult_days", "3", "咨询类办理时限（工作日）", "limit for 咨询 (working days)"},
+      {"limit_help_days", "5", "求助类办理时限（工作日）", "limit for 求助 (working days)"},
+      {"limit_suggestion_days", "5", "建议类办理时限（工作日）", "limit for 建议 (working days)"},
+      {"limit_complaint_days", "15", "投诉类办理时限（工作日）", "limit for 投诉 (working days)"},
+      {"limit_report_days", "15", "举报类办理时限（工作日）", "limit for 举报 (working days)"},
+      {"limit_other_days", "15", "类别为空或其他时的办理时限（工作日）",
+       "limit when the category is blank or unknown (working days)"},
+      {"extension_max_days", "0", "一次延期最多延长的工作日数（0：与该类别原时限相同）",
+       "most working days one extension adds (0: the category's own limit)"}};
+  return kParams;
+}
+
+int ClockLimits::For(std::string_view category) const {
+  if (category == "咨询") return consult;
+  if (category == "求助") return help;
+  if (category == "建议") return suggestion;
+  if (category == "投诉") return complaint;
+  if (category == "举报") return report;
+  return other;
+}
+
+ClockLimits ClockLimits::FromParams(const Params& p) {
+  // A limit kept to a year (a typo must not walk the calendar for ever).
+  auto days = [&p](std::string_view name) {
+    return static_cast<int>(std::clamp<int64_t>(p.Int(name), 0, 366));
+  };
+  ClockLimits l;
+  l.consult = days("limit_consult_days");
+  l.help = days("limit_help_days");
+  l.suggestion = days("limit_suggestion_days");
+  l.complaint = days("limit_complaint_days");
+  l.report = days("limit_report_days");
+  l.other = days("limit_other_days");
+  l.extension_max = days("extension_max_days");
+  return l;
+}
+
+int NoteWorkingDays(std::string_view note_raw) {
+  std::string note = FoldWidth(note_raw);
+  size_t p = note.find("工作日");
+  if (p == std::string::npos) return 0;
+  std::string_view head(note.data(), p);
+  if (head.size() >= 3 && head.substr(head.size() - 3) == "个") head.remove_suffix(3);
+  size_t digits = 0;
+  while (digits < head.size() && digits < 4 &&
+         std::isdigit(static_cast<unsigned char>(head[head.size() - 1 - digits]))) {
+    ++digits;
+  }
+  if (digits == 0) return 0;
+  return std::stoi(std::string(head.substr(head.size() - digits)));
+}
+
+namespace {
+
+bool NoteHasAny(std::string_view note, std::initializer_list<const char*> words) {
+  for (const char* w : words) {
+    if (note.find(w) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool ExtensionApproved(std::string_view note) {
+  if (NoteHasAny(note,
+                 {"不同意", "不予", "驳回", "未批准", "不批准", "未通过", "不通过", "退回"})) {
+    return false;
+  }
+  if (NoteHasAny(note, {"同意", "批准", "准予", "通过"})) return true;
+  return !NoteHasAny(note, {"申请", "请求", "拟"});
+}
+
+OrderClock ClockOf(int64_t received_sec, std::string_view category,
+                   std::span<const ClockEvent> events, int64_t closed_sec, int64_t as_of_day,
+                   const ClockLimits& limits) {
+  OrderClock t;
+  if (received_sec == kNull) return t;
+  t.judged = true;
+  t.received_day = DayOf(received_sec);
+  t.limit = limits.For(category);
+  t.base_deadline = AddWorkingDaysDays(t.received_day, t.limit);
+  t.deadline = t.base_deadline;
+  int64_t first_redo_sec = kNull;
+  for (size_t i = 0; i < events.size(); ++i) {
+    const ClockEvent& ev = events[i];
+    const int idx = static_cast<int>(i);
+    if (ev.action == "延期" && t.extension < 0) {
+      if (!ExtensionApproved(ev.note) || DayOf(ev.at) > t.base_deadline) {
+        if (t.unapproved < 0) t.unapproved = idx;
+        continue;
+      }
+      int cap = limits.ExtensionCap(t.limit);
+      int stated = NoteWorkingDays(ev.note);
+      t.extension_days = stated > 0 ? std::min(stated, cap) : cap;
+      t.extension = idx;
+      t.deadline = AddWorkingDaysDays(t.base_deadline, t.extension_days);
+    }
+    if (ev.action == "重办") {
+      if (first_redo_sec == kNull) first_redo_sec = ev.at;
+      t.redo = idx;
+    }
+    if (ev.action == "办结") {
+      if (first_redo_sec == kNull) t.first_close = idx;
+      t.final_close = idx;
+    }
+  }
+  const int64_t redo_sec = t.redo >= 0 ? events[static_cast<size_t>(t.redo)].at : kNull;
+  t.close_sec = closed_sec;
+  if (t.close_sec == kNull && t.final_close >= 0) {
+    t.close_sec = events[static_cast<size_t>(t.final_close)].at;
+  }
+  // A redo after the closure reopens the order.
+  if (t.close_sec != kNull && redo_sec != kNull && t.close_sec < redo_sec) t.close_sec = kNull;
+  t.open = t.close_sec == kNull;
+  auto check = [&](int64_t deadline, int64_t day) {
+    if (!t.late && day > deadline) {
+      t.late = true;
+      t.late_deadline = deadline;
+      t.late_day = day;
+    }
+  };
+  t.final_deadline = t.deadline;
+  if (t.redo >= 0) {
+    if (t.first_close >= 0) {
+      check(t.deadline, DayOf(events[static_cast<size_t>(t.first_close)].at));
+      t.late_first_answer = t.late;
+    }
+    t.redo_deadline = std::max(t.deadline, AddWorkingDaysDays(DayOf(redo_sec), t.limit));
+    t.final_deadline = t.redo_deadline;
+  }
+  if (!t.open) {
+    check(t.final_deadline, DayOf(t.close_sec));
+    t.due = true;
+  } else if (as_of_day != kNull && as_of_day > t.final_deadline) {
+    check(t.final_deadline, as_of_day);
+    t.due = true;
+  }
+  if (t.late) t.due = true;
+  return t;
 }
 
 }  // namespace qf::models

@@ -1,6 +1,8 @@
 // Family: party (三会一课). Branches that meet less often than the 支部工作条例
 // asks, assemblies held without a quorum, and minutes copied from another
 // meeting.
+#include "models/party.h"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -14,11 +16,86 @@
 
 namespace qf::models {
 
+const char* PeriodName(MeetingPeriod p) {
+  switch (p) {
+    case MeetingPeriod::kMonth:
+      return "month";
+    case MeetingPeriod::kQuarter:
+      return "quarter";
+    case MeetingPeriod::kYear:
+      return "year";
+  }
+  return "year";
+}
+
+int PeriodsPerYear(MeetingPeriod p) {
+  switch (p) {
+    case MeetingPeriod::kMonth:
+      return 12;
+    case MeetingPeriod::kQuarter:
+      return 4;
+    case MeetingPeriod::kYear:
+      return 1;
+  }
+  return 1;
+}
+
+const std::vector<MeetingRequirement>& MeetingRequirements() {
+  using P = MeetingPeriod;
+  static const std::vector<MeetingRequirement> r = {
+      {kAssemblyKind, "min_assembly", "branch members' assemblies per year", P::kQuarter, 1},
+      {"支部委员会", "min_committee", "branch committee meetings per year", P::kMonth, 1},
+      {"党小组会", "min_group", "party group meetings per year", P::kMonth, 1},
+      {"党课", "min_lecture", "party lectures per year", P::kQuarter, 1},
+      {"主题党日", "min_theme_day", "theme party days per year", P::kMonth, 1},
+      {"组织生活会", "min_life_meeting", "organisational life meetings per year", P::kYear, 1},
+  };
+  return r;
+}
+
+const MeetingRequirement* FindRequirement(std::string_view kind) {
+  for (const MeetingRequirement& r : MeetingRequirements()) {
+    if (r.kind == kind) return &r;
+  }
+  return nullptr;
+}
+
+void ScheduleFromPerYear(int64_t per_year, MeetingRequirement* r) {
+  if (per_year <= 0) {
+    r->period = MeetingPeriod::kYear;
+    r->per_period = 0;
+    return;
+  }
+  for (MeetingPeriod p : {MeetingPeriod::kMonth, MeetingPeriod::kQuarter}) {
+    if (per_year % PeriodsPerYear(p) == 0) {
+      r->period = p;
+      r->per_period = static_cast<int>(per_year / PeriodsPerYear(p));
+      return;
+    }
+  }
+  r->period = MeetingPeriod::kYear;
+  r->per_period = static_cast<int>(per_year);
+}
+
+std::vector<MeetingRequirement> RequirementsFromParams(const engine::Params& params) {
+  std::vector<MeetingRequirement> out = MeetingRequirements();
+  for (MeetingRequirement& r : out) {
+    if (params.values().count(r.param)) ScheduleFromPerYear(params.Int(r.param), &r);
+  }
+  return out;
+}
+
+bool HasQuorum(int64_t attendees, int64_t expected, double ratio) {
+  if (expected <= 0) return true;
+  // Integers against a ratio: a tiny tolerance so 0.5 × 10 = 5 stays 5.
+  return static_cast<double>(attendees) > static_cast<double>(expected) * ratio + 1e-9;
+}
+
 namespace {
 
 using namespace engine;
 
-constexpr const char* kAssembly = "支部党员大会";
+constexpr const char* kAssembly = kAssemblyKind;
 
 std::string BranchLabel(const Snapshot& s, const Table& t, size_t r) {
   uint32_t name = t.col("branch_name").codes[r];
@@ -47,32 +124,23 @@ std::unique_ptr<Model> MeetingsBelowFrequency() {
       "三会一课流于形式、次数不足是基层党组织建设薄弱的直接表现。";
   info.severity = Severity::kLow;
   info.inputs = {{"branch_meetings", {"branch_id", "branch_name", "kind", "held_on", "topic"}}};
-  info.params = {
-      {"min_assembly", "4", "支部党员大会每年最少次数", "branch members' assemblies per year"},
-      {"min_committee", "12", "支部委员会每年最少次数", "branch committee meetings per year"},
-      {"min_group", "12", "党小组会每年最少次数", "party group meetings per year"},
-      {"min_lecture", "4", "党课每年最少次数", "party lectures per year"},
-      {"min_theme_day", "12", "主题党日每年最少次数", "theme party days per year"},
-      {"min_life_meeting", "1", "组织生活会每年最少次数", "organisational life meetings per year"},
-  };
+  // One parameter per kind: the yearly minimum of the shared table (party.h),
+  // which the compliance calendar reads with the same overrides.
+  for (const MeetingRequirement& r : MeetingRequirements()) {
+    info.params.push_back(
+        {r.param, std::to_string(r.PerYear()), r.kind + "每年最少次数", r.param_en});
+  }
   return MakeModel(std::move(info), [](const RunContext& ctx, std::vector<Finding>* out) {
     const Snapshot& s = ctx.snap;
     const Table& t = s.at("branch_meetings");
     struct KindRule {
-      const char* kind;
-      const char* param;
+      std::string kind;
       int64_t min = 0;
       uint32_t code = kNoString;
     };
-    std::array<KindRule, 6> rules = {{{kAssembly, "min_assembly"},
-                                      {"支部委员会", "min_committee"},
-                                      {"党小组会", "min_group"},
-                                      {"党课", "min_lecture"},
-                                      {"主题党日", "min_theme_day"},
-                                      {"组织生活会", "min_life_meeting"}}};
-    for (KindRule& k : rules) {
-      k.min = ctx.params.Int(k.param);
-      k.code = s.find(k.kind);
+    std::vector<KindRule> rules;
+    for (const MeetingRequirement& r : MeetingRequirements()) {
+      rules.push_back({r.kind, ctx.params.Int(r.param), s.find(r.kind)});
     }
     const Column& branch = t.col("branch_id");
     const Column& kind = t.col("kind");
@@ -179,12 +247,12 @@ std::unique_ptr<Model> AssemblyWithoutQuorum() {
   info.inputs = {
       {"branch_meetings",
        {"branch_id", "branch_name", "kind", "held_on", "attendees", "expected", "topic"}}};
-  info.params = {{"quorum_ratio", "0.5", "实到人数须超过应到人数的比例",
+  info.params = {{kQuorumParam, "0.5", "实到人数须超过应到人数的比例",
                   "attendance must exceed this share of the expected"}};
   return MakeModel(std::move(info), [](const RunContext& ctx, std::vector<Finding>* out) {
     const Snapshot& s = ctx.snap;
     const Table& t = s.at("branch_meetings");
-    const double ratio = ctx.params.Number("quorum_ratio");
+    const double ratio = ctx.params.Number(kQuorumParam);
     const uint32_t assembly = s.find(kAssembly);
     if (assembly == kNoString) return Status::OK();
     const Column& kind = t.col("kind");
@@ -195,9 +263,8 @@ std::unique_ptr<Model> AssemblyWithoutQuorum() {
       if (kind.codes[r] != assembly || att.ints[r] == kNull || exp.ints[r] == kNull) continue;
       int64_t a = att.ints[r], e = exp.ints[r];
       if (e <= 0) continue;
+      if (HasQuorum(a, e, ratio)) continue;
       double need = static_cast<double>(e) * ratio;
-      // Integers against a ratio: a tiny tolerance so 0.5 × 10 = 5 stays 5.
-      if (static_cast<double>(a) > need + 1e-9) continue;
       Finding f;
       f.identity = std::string(s.key(t, r));
       std::string label = BranchLabel(s, t, r);

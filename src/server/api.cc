@@ -54,6 +54,7 @@ Result<ServerConfig> LoadServerConfig(const std::string& db_path,
   int max_body_kb = static_cast<int>(c.max_body / 1024);
   int max_upload_mb = static_cast<int>(c.max_upload >> 20);
   int max_import_mb = static_cast<int>(c.max_import >> 20);
+  int max_media_mb = static_cast<int>(c.max_media >> 20);
   IntParam params[] = {
       {"session_idle_seconds", &c.auth.session_idle_seconds, 1, 7 * 86400},
       {"session_max_seconds", &c.auth.session_max_seconds, 1, 30 * 86400},
@@ -64,6 +65,7 @@ Result<ServerConfig> LoadServerConfig(const std::string& db_path,
       {"max_body_kb", &max_body_kb, 1, 64 * 1024},
       {"max_upload_mb", &max_upload_mb, 1, 1024},
       {"max_import_mb", &max_import_mb, 1, 64 * 1024},
+      {"max_media_mb", &max_media_mb, 1, 64 * 1024},
   };
   for (auto& [name, value] : s.items()) {
     bool known = false;
@@ -106,6 +108,7 @@ Result<ServerConfig> LoadServerConfig(const std::string& db_path,
   c.max_body = static_cast<size_t>(max_body_kb) * 1024;
   c.max_upload = static_cast<size_t>(max_upload_mb) << 20;
   c.max_import = static_cast<size_t>(max_import_mb) << 20;
+  c.max_media = static_cast<size_t>(max_media_mb) << 20;
   return c;
 }
 
@@ -357,9 +360,11 @@ void Api::Return(Conn* c) {
 }
 
 size_t Api::BodyLimit(std::string_view method, std::string_view path) const {
-  if (method == "POST" && path.starts_with("/api/leads/") && path.ends_with("/attachments")) {
+  if (method == "POST" && path.ends_with("/attachments") &&
+      (path.starts_with("/api/leads/") || path.starts_with("/api/duties/items/"))) {
     return config_.max_upload;
   }
+  if (IsMediaUpload(method, path)) return config_.max_media;
   // A public report carries its attachments in base64 inside the JSON.
   if (method == "POST" && path == "/api/public/reports") {
     leads::ReportLimits l;
@@ -425,11 +430,42 @@ void Api::AddRoutes() {
   add("POST", "/api/draws/{id}/publish", &Api::PublishDrawRoute, kApprove);
   add("GET", "/api/draws/{id}/verify", &Api::VerifyDrawRoute, kRead);
   add("GET", "/api/public/inspections", &Api::PublicInspectionsRoute, 0, true);
-  // @routes-hotline
-  // @routes-enforcement
-  // @routes-party
-  // @routes-duties
-  // @routes-ledger
+  add("GET", "/api/hotline/board", &Api::HotlineBoardRoute, kRead);
+  add("POST", "/api/hotline/orders", &Api::HotlineRegisterRoute, kProcess);
+  add("GET", "/api/hotline/orders/{id}", &Api::HotlineOrderRoute, kRead);
+  add("POST", "/api/hotline/orders/{id}/actions", &Api::HotlineActionRoute, kProcess);
+  add("POST", "/api/hotline/orders/{id}/notices", &Api::HotlineNoticeRoute, kRead);
+  add("GET", "/api/hotline/notices", &Api::HotlineNoticesRoute, kRead);
+  add("POST", "/api/hotline/sweep", &Api::HotlineSweepRoute, kApprove);
+  add("GET", "/api/hotline/metrics", &Api::HotlineMetricsRoute, kRead);
+  add("GET", "/api/enforcement", &Api::EnforcementBoardRoute, kRead);
+  add("POST", "/api/enforcement", &Api::RegisterEnforcementRoute, kProcess);
+  add("GET", "/api/enforcement/{id}", &Api::EnforcementCaseRoute, kRead);
+  add("POST", "/api/enforcement/{id}/close", &Api::CloseEnforcementRoute, kProcess);
+  add("POST", "/api/enforcement/{id}/media", &Api::UploadEnforcementMediaRoute, kProcess);
+  add("GET", "/api/enforcement/{id}/media/{sha}", &Api::DownloadEnforcementMediaRoute, kRead);
+  add("POST", "/api/enforcement/{id}/publish", &Api::PublishEnforcementRoute, kApprove);
+  add("GET", "/api/public/enforcement", &Api::PublicEnforcementRoute, 0, true);
+  add("GET", "/api/party/branches", &Api::PartyBranchesRoute, kRead);
+  add("POST", "/api/party/branches", &Api::PartyCreateBranchRoute, kProcess);
+  add("POST", "/api/party/branches/import", &Api::PartyImportBranchesRoute, kProcess);
+  add("PATCH", "/api/party/branches/{id}", &Api::PartyUpdateBranchRoute, kProcess);
+  add("GET", "/api/party/branches/{id}/calendar", &Api::PartyCalendarRoute, kRead);
+  add("GET", "/api/party/meetings", &Api::PartyMeetingsRoute, kRead);
+  add("POST", "/api/party/meetings", &Api::PartyEnterMeetingRoute, kProcess);
+  add("GET", "/api/party/meetings/{id}", &Api::PartyMeetingRoute, kRead);
+  add("GET", "/api/party/warnings", &Api::PartyWarningsRoute, kRead);
+  add("GET", "/api/party/summary", &Api::PartySummaryRoute, kRead);
+  add("GET", "/api/duties/items", &Api::DutyItemsRoute, kRead);
+  add("POST", "/api/duties/items", &Api::DutyCreateRoute, kApprove);
+  add("GET", "/api/duties/items/{id}", &Api::DutyItemRoute, kRead);
+  add("PATCH", "/api/duties/items/{id}", &Api::DutyUpdateRoute, kProcess);
+  add("POST", "/api/duties/items/{id}/attachments", &Api::DutyUploadRoute, kProcess);
+  add("GET", "/api/duties/items/{id}/attachments/{n}", &Api::DutyAttachmentRoute, kRead);
+  add("POST", "/api/duties/items/{id}/checks", &Api::DutyCheckRoute, kProcess);
+  add("GET", "/api/duties/warnings", &Api::DutyWarningsRoute, kRead);
+  add("GET", "/api/duties/assessment", &Api::DutyAssessmentRoute, kRead);
+  add("GET", "/api/duties/assessment.xlsx", &Api::DutyAssessmentXlsxRoute, kExport);
   add("GET", "/api/ledger/checkpoints", &Api::LedgerCheckpointsRoute, kLedger);
   add("POST", "/api/ledger/verify", &Api::LedgerVerifyRoute, kLedger);
   add("GET", "/api/ledger/verify/jobs/{job}", &Api::LedgerVerifyJobRoute, kLedger);

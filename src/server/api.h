@@ -41,7 +41,9 @@ struct ServerConfig {
   size_t max_upload = size_t{20} << 20;  // attachments
   // Data files (POST /api/imports), spooled to disk as they arrive.
   size_t max_import = size_t{512} << 20;
-  bool secure_cookie = false;                      // add "Secure" (behind an HTTPS proxy)
+  // 全过程记录 audio-video files (POST /api/enforcement/{id}/media), spooled too.
+  size_t max_media = size_t{2048} << 20;
+  bool secure_cookie = false;  // add "Secure" (behind an HTTPS proxy)
   // The day the supervision boards (12345 clocks, publication deadlines,
   // meeting calendars, responsibility items) are judged on when a request
   // names none: "" = today in Asia/Shanghai. A fixed day replays past data
@@ -169,11 +171,47 @@ class Api {
   Response PublishDrawRoute(Ctx& c);
   Response VerifyDrawRoute(Ctx& c);
   Response PublicInspectionsRoute(Ctx& c);
-  // @api-hotline (12345 督查督办, api_hotline.cc)
-  // @api-enforcement (执法公示 and 全过程记录, api_enforcement.cc)
-  // @api-party (三会一课, api_party.cc)
-  // @api-duties (一岗双责, api_duties.cc)
-  // @api-ledger (checkpoints, verify, proofs; api_admin.cc)
+  // 12345 督查督办 (api_hotline.cc)
+  Response HotlineBoardRoute(Ctx& c);
+  Response HotlineOrderRoute(Ctx& c);
+  Response HotlineRegisterRoute(Ctx& c);
+  Response HotlineActionRoute(Ctx& c);
+  Response HotlineNoticeRoute(Ctx& c);
+  Response HotlineNoticesRoute(Ctx& c);
+  Response HotlineSweepRoute(Ctx& c);
+  Response HotlineMetricsRoute(Ctx& c);
+  // 执法公示 and 全过程记录 (api_enforcement.cc); the last one is public
+  Response EnforcementBoardRoute(Ctx& c);
+  Response EnforcementCaseRoute(Ctx& c);
+  Response RegisterEnforcementRoute(Ctx& c);
+  Response CloseEnforcementRoute(Ctx& c);
+  Response UploadEnforcementMediaRoute(Ctx& c);
+  Response DownloadEnforcementMediaRoute(Ctx& c);
+  Response PublishEnforcementRoute(Ctx& c);
+  Response PublicEnforcementRoute(Ctx& c);
+  // 三会一课 (api_party.cc)
+  Response PartyBranchesRoute(Ctx& c);
+  Response PartyCreateBranchRoute(Ctx& c);
+  Response PartyUpdateBranchRoute(Ctx& c);
+  Response PartyImportBranchesRoute(Ctx& c);
+  Response PartyCalendarRoute(Ctx& c);
+  Response PartyMeetingsRoute(Ctx& c);
+  Response PartyMeetingRoute(Ctx& c);
+  Response PartyEnterMeetingRoute(Ctx& c);
+  Response PartyWarningsRoute(Ctx& c);
+  Response PartySummaryRoute(Ctx& c);
+  // 一岗双责 (api_duties.cc)
+  Response DutyItemsRoute(Ctx& c);
+  Response DutyItemRoute(Ctx& c);
+  Response DutyCreateRoute(Ctx& c);
+  Response DutyUpdateRoute(Ctx& c);
+  Response DutyCheckRoute(Ctx& c);
+  Response DutyUploadRoute(Ctx& c);
+  Response DutyAttachmentRoute(Ctx& c);
+  Response DutyWarningsRoute(Ctx& c);
+  Response DutyAssessmentRoute(Ctx& c);
+  Response DutyAssessmentXlsxRoute(Ctx& c);
+  // The ledger: checkpoints, verification, proofs (api_admin.cc)
   Response LedgerCheckpointsRoute(Ctx& c);
   Response LedgerVerifyRoute(Ctx& c);
   Response LedgerVerifyJobRoute(Ctx& c);
@@ -270,6 +308,11 @@ class Api {
   std::shared_ptr<JobQueue> jobs_;  // made by the first use; last, so it stops first
   JobQueue& Jobs();
 };
+
+// POST /api/enforcement/{id}/media: a recording, large, spooled to disk.
+inline bool IsMediaUpload(std::string_view method, std::string_view path) {
+  return method == "POST" && path.starts_with("/api/enforcement/") && path.ends_with("/media");
+}
 
 // Today in Asia/Shanghai, "YYYY-MM-DD"; seconds since the Unix epoch.
 std::string Today();

@@ -6,6 +6,7 @@
 #include "engine/model.h"
 #include "ingest/dataset.h"
 #include "ingest/identifiers.h"
+#include "leads/enforcement.h"
 #include "leads/scan.h"
 #include "ledger/audit.h"
 #include "ledger/checkpoint.h"
@@ -517,6 +518,7 @@ Response Api::LedgerVerifyRoute(Ctx& c) {
                   QF_ASSIGN_OR_RETURN(ledger::Verifier verifier,
                                       ledger::Verifier::Parse(signer.VerifierKey()));
                   QF_ASSIGN_OR_RETURN(ledger::VerifyReport r, ledger::Verify(db.get(), &verifier));
+                  QF_RETURN_IF_ERROR(leads::AddAvMediaProblems(db.get(), db_path + ".files", &r));
                   progress({{"stage", "done"}, {"percent", 100}});
                   return VerifyReportJson(r);
                 });
@@ -563,6 +565,37 @@ Response Api::LedgerProofRoute(Ctx& c) {
   if (!proof.ok()) return FromStatus(proof.status());
   auto out = CheckedProof(*proof, config_.db_path);
   if (!out.ok()) return FromStatus(out.status());
+  // A proof carries the record itself (its canonical bytes are what the leaf
+  // commits to). Personal data in it is for those who may see it in clear —
+  // a logged view; others get the checked result with the record masked and
+  // without the bytes that would reveal it (so not checkable offline).
+  json& rec = (*out)["proof"]["record"];
+  if (c.user.Can(kUnmask)) {
+    if (Status s = Audit(c, "view_unmasked", def->name + "/" + key, {{"via", "ledger_proof"}});
+        !s.ok()) {
+      return FromStatus(s);
+    }
+    (*out)["masked"] = false;
+  } else {
+    for (auto& [column, value] : rec["values"].items()) {
+      if (value.is_string()) value = MaskField(def->name, column, value.get<std::string>());
+    }
+    const std::string masked_key = MaskKey(def->name, key);
+    rec["key"] = masked_key;
+    for (const char* list : {"checks", "checks_en"}) {
+      for (json& line : (*out)[list]) {
+        std::string text = line.get<std::string>();
+        for (size_t at = text.find(key); at != std::string::npos;
+             at = text.find(key, at + masked_key.size())) {
+          text.replace(at, key.size(), masked_key);
+        }
+        line = text;
+      }
+    }
+    rec.erase("canonical_row_base64");
+    (*out)["proof"].erase("leaf_data_base64");
+    (*out)["masked"] = true;
+  }
   return Json(200, *out);
 }
 

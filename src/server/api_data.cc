@@ -201,7 +201,9 @@ json Api::JobJson(const Job& job) {
 }
 
 std::string Api::SpoolDir(std::string_view method, std::string_view path) const {
-  if (method == "POST" && path == "/api/imports") return config_.db_path + ".uploads";
+  if ((method == "POST" && path == "/api/imports") || IsMediaUpload(method, path)) {
+    return config_.db_path + ".uploads";
+  }
   return "";
 }
 

@@ -274,7 +274,13 @@ Response Api::PublicInspectionsRoute(Ctx& c) {
       !QueryInt(c.req, "page_size", 1, 200, 50, &page_size, &err)) {
     return err;
   }
-  auto rows = leads::PublicInspections(c.db(), page_size, (page - 1) * page_size);
+  std::string q = c.req.Query("q");
+  if (q.size() > 100) {
+    return Error(400, "bad_parameter", "参数 q 不能超过 100 字节",
+                 "parameter q is longer than 100 bytes", "q");
+  }
+  int64_t total = 0;
+  auto rows = leads::PublicInspections(c.db(), q, page_size, (page - 1) * page_size, &total);
   if (!rows.ok()) return FromStatus(rows.status());
   json items = json::array();
   for (const auto& r : *rows) {
@@ -289,7 +295,7 @@ Response Api::PublicInspectionsRoute(Ctx& c) {
                      {"penalty_fen", r.penalty_fen},
                      {"inspectors", r.inspectors_masked}});
   }
-  return Json(200, {{"items", items}, {"page", page}, {"page_size", page_size}});
+  return Json(200, {{"items", items}, {"total", total}, {"page", page}, {"page_size", page_size}});
 }
 
 }  // namespace qf::server

@@ -355,10 +355,152 @@ const std::vector<std::function<Status(Db*)>>& Migrations() {
           );
         )sql");
       },
-      // @migration-9 (hotline: 12345 督查督办)
-      // @migration-10 (enforcement: 执法公示 and 全过程记录)
-      // @migration-11 (party: 三会一课)
-      // @migration-12 (duties: 一岗双责)
+      // 9: 12345 supervision notices (src/leads/hotline.h): 催办 (urge) and 督办 (supervise),
+      // one per order, kind and deadline, so a sweep is idempotent; each also a ledger action.
+      [](Db* db) {
+        return db->Exec(R"sql(
+          CREATE TABLE hotline_notices (
+            id INTEGER PRIMARY KEY,
+            complaint_id TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('urge', 'supervise')),
+            deadline TEXT NOT NULL,
+            as_of TEXT NOT NULL,
+            issued_at TEXT NOT NULL,
+            issued_by TEXT NOT NULL,
+            org TEXT NOT NULL DEFAULT '',
+            region_code TEXT NOT NULL DEFAULT '',
+            note TEXT NOT NULL DEFAULT '',
+            UNIQUE (complaint_id, kind, deadline)
+          );
+          CREATE INDEX hotline_notices_as_of ON hotline_notices(as_of);
+        )sql");
+      },
+      // 10: 全过程记录 media of enforcement cases (src/leads/enforcement.h), kept by SHA-256
+      // beside the imported files and committed by a file leaf each; publications of decisions
+      // (执法公示), append-only, a correction superseding the one before.
+      [](Db* db) {
+        return db->Exec(R"sql(
+          CREATE TABLE enforcement_media (
+            id INTEGER PRIMARY KEY,
+            case_id TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            file_name TEXT NOT NULL,
+            mime TEXT NOT NULL,
+            klass TEXT NOT NULL CHECK (klass IN ('video', 'audio', 'photo', 'document')),
+            recorded_at TEXT NOT NULL DEFAULT '',
+            uploaded_by TEXT NOT NULL,
+            uploaded_at TEXT NOT NULL,
+            UNIQUE (case_id, sha256)
+          );
+          CREATE TABLE enforcement_publications (
+            id INTEGER PRIMARY KEY,
+            case_id TEXT NOT NULL,
+            decision_no TEXT NOT NULL DEFAULT '',
+            result TEXT NOT NULL,
+            penalty_fen INTEGER NOT NULL DEFAULT 0,
+            public_text TEXT NOT NULL,
+            published_at TEXT NOT NULL,
+            supersedes INTEGER REFERENCES enforcement_publications(id),
+            reason TEXT NOT NULL DEFAULT '',
+            published_by TEXT NOT NULL,
+            created_at TEXT NOT NULL
+          );
+          CREATE INDEX enforcement_publications_case ON enforcement_publications(case_id);
+        )sql");
+      },
+      // 11: 三会一课 party branch registry (src/leads/party.h); meetings stay in the
+      // branch_meetings dataset. Every change is also a ledger action.
+      [](Db* db) {
+        return db->Exec(R"sql(
+          CREATE TABLE party_branches (
+            branch_id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            org TEXT NOT NULL DEFAULT '',
+            region_code TEXT NOT NULL DEFAULT '',
+            secretary TEXT NOT NULL DEFAULT '',
+            members INTEGER NOT NULL DEFAULT 0,
+            voting_members INTEGER NOT NULL DEFAULT 0,
+            set_up_on TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'dissolved')),
+            dissolved_on TEXT NOT NULL DEFAULT '',
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+          );
+          CREATE INDEX party_branches_org ON party_branches(org);
+        )sql");
+      },
+      // 12: 一岗双责 responsibility items per leader (src/leads/duties.h): the items with their
+      // status and evidence, periodic checks, evidence files (kept under `<db>.files/`) and each
+      // item's history. Every change is also a ledger action.
+      [](Db* db) {
+        return db->Exec(R"sql(
+          CREATE TABLE duty_items (
+            id INTEGER PRIMARY KEY,
+            year INTEGER NOT NULL,
+            leader_id TEXT NOT NULL,
+            leader_name TEXT NOT NULL,
+            org TEXT NOT NULL,
+            region_code TEXT NOT NULL DEFAULT '',
+            post TEXT NOT NULL DEFAULT '',
+            area TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('业务工作', '党风廉政建设')),
+            task TEXT NOT NULL,
+            assigned_on TEXT NOT NULL,
+            due_on TEXT NOT NULL,
+            frequency TEXT NOT NULL CHECK (frequency IN ('月度', '季度', '半年', '年度')),
+            status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'done', 'cancelled')),
+            status_reason TEXT NOT NULL DEFAULT '',
+            evidence TEXT NOT NULL DEFAULT '',
+            completed_on TEXT NOT NULL DEFAULT '',
+            cancelled_on TEXT NOT NULL DEFAULT '',
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+          );
+          CREATE INDEX duty_items_leader ON duty_items(leader_id, year);
+          CREATE INDEX duty_items_year ON duty_items(year, org);
+          CREATE TABLE duty_checks (
+            id INTEGER PRIMARY KEY,
+            item_id INTEGER NOT NULL REFERENCES duty_items(id),
+            checked_on TEXT NOT NULL,
+            checker TEXT NOT NULL,
+            result TEXT NOT NULL CHECK (result IN ('好', '较好', '一般', '差')),
+            note TEXT NOT NULL DEFAULT '',
+            created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL
+          );
+          CREATE INDEX duty_checks_item ON duty_checks(item_id, checked_on);
+          CREATE TABLE duty_attachments (
+            item_id INTEGER NOT NULL REFERENCES duty_items(id),
+            seq INTEGER NOT NULL,
+            sha256 TEXT NOT NULL,
+            name TEXT NOT NULL,
+            mime TEXT NOT NULL,
+            size INTEGER NOT NULL,
+            at TEXT NOT NULL,
+            author TEXT NOT NULL,
+            PRIMARY KEY (item_id, seq)
+          );
+          CREATE TABLE duty_history (
+            id INTEGER PRIMARY KEY,
+            item_id INTEGER NOT NULL REFERENCES duty_items(id),
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            details_json TEXT NOT NULL
+          );
+          CREATE INDEX duty_history_item ON duty_history(item_id, id);
+        )sql");
+      },
+      // 13: the leads citing a record (a 12345 order's related findings, a
+      // record's leads) without scanning every lead's evidence.
+      [](Db* db) {
+        return db->Exec("CREATE INDEX lead_evidence_record ON lead_evidence(dataset, key)");
+      },
   };
   return m;
 }

@@ -48,8 +48,12 @@ const routes: RouteRecordRaw[] = [
         component: () => import('./views/Reports.vue'),
         meta: { title: 'menu.reports', right: 'reports', feature: 'reports' },
       },
-      // Supervision workflows (one route each, in menu order).
-      // @workflow-routes
+      // Supervision workflows, in menu order.
+      { path: 'hotline', name: 'hotline', component: () => import('./views/Hotline.vue'), meta: { title: 'hotline.title', right: 'read' } },
+      { path: 'draws', name: 'draws', component: () => import('./views/Draws.vue'), meta: { title: 'draws.title', right: 'read' } },
+      { path: 'enforcement', name: 'enforcement', component: () => import('./views/Enforcement.vue'), meta: { title: 'enforcement.title', right: 'read' } },
+      { path: 'party', name: 'party', component: () => import('./views/Party.vue'), meta: { title: 'party.title', right: 'read' } },
+      { path: 'duties', name: 'duties', component: () => import('./views/Duties.vue'), meta: { title: 'duties.title', right: 'read' } },
       { path: 'ledger', name: 'ledger', component: () => import('./views/Ledger.vue'), meta: { title: 'menu.ledger', right: 'ledger' } },
       { path: 'users', name: 'users', component: () => import('./views/Users.vue'), meta: { title: 'menu.users', right: 'users' } },
       { path: 'forbidden', name: 'forbidden', component: () => import('./views/Forbidden.vue'), meta: { title: 'common.forbidden' } },

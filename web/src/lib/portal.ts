@@ -1,5 +1,6 @@
 // The public portal's own checks, mirroring the server's (src/leads/reports.cc)
 // so a citizen learns what to fix before sending; the server checks again.
+import { formatYuan } from './format'
 
 export interface ReportForm {
   kind: 'complaint' | 'report'
@@ -72,4 +73,99 @@ export function toBase64(bytes: Uint8Array): string {
     bin += String.fromCharCode(...bytes.subarray(i, i + chunk))
   }
   return btoa(bin)
+}
+
+// ---------------------------------------------------------------------------
+// 公示信息: published inspection results (GET /api/public/inspections) and
+// enforcement decisions (GET /api/public/enforcement).
+
+export interface PublicInspection {
+  draw: number
+  item: string
+  org: string
+  published_at: string
+  credit_code: string
+  name: string
+  result: string | null
+  result_date: string | null
+  penalty_fen: number
+  /** Inspectors' names as surname + 某. */
+  inspectors: string[]
+}
+
+export interface PublicEnforcement {
+  case_id: string
+  org: string
+  kind: string
+  target_name: string
+  target_code: string
+  result: string
+  penalty_fen: number | null
+  decided_on: string
+  published_at: string
+}
+
+/** The enforcement case kinds as the data holds them, with their message keys (portalx.kinds.*). */
+export const ENFORCEMENT_KINDS: readonly { value: string; key: string }[] = [
+  { value: '处罚', key: 'penalty' },
+  { value: '强制', key: 'coercion' },
+  { value: '检查', key: 'inspection' },
+  { value: '许可', key: 'licence' },
+]
+
+/** The message key of a kind, also when it comes spelt out ("行政处罚"); null for another kind. */
+export function enforcementKindKey(kind: string | null | undefined): string | null {
+  if (!kind) return null
+  return ENFORCEMENT_KINDS.find((k) => kind === k.value || kind === `行政${k.value}`)?.key ?? null
+}
+
+/** A penalty in fen as yuan; none (null or 0) as a dash. */
+export function penaltyYuan(fen: number | null | undefined): string {
+  if (fen === null || fen === undefined || fen === 0 || !Number.isFinite(fen)) return '—'
+  return formatYuan(fen)
+}
+
+/** Inspections with `q` in the company's name or code, the item or the organisation. */
+export function filterInspections(items: readonly PublicInspection[], q: string): PublicInspection[] {
+  const n = q.trim().toLowerCase()
+  if (!n) return [...items]
+  return items.filter((i) => [i.name, i.credit_code, i.item, i.org].some((s) => (s ?? '').toLowerCase().includes(n)))
+}
+
+/** The inspections API gives no total: a full page means there may be more. */
+export function hasMorePages(received: number, pageSize: number): boolean {
+  return received >= pageSize
+}
+
+export interface EnforcementFilter {
+  q: string
+  org: string
+  kind: string
+  year: string
+  page: number
+  page_size: number
+}
+
+/** The query of GET /api/public/enforcement: empty filters left out; a year only when it is one. */
+export function enforcementQuery(f: EnforcementFilter): Record<string, string | number> {
+  const out: Record<string, string | number> = { page: Math.max(1, Math.floor(f.page)), page_size: f.page_size }
+  if (f.q.trim()) out.q = f.q.trim()
+  if (f.org.trim()) out.org = f.org.trim()
+  if (f.kind) out.kind = f.kind
+  if (/^\d{4}$/.test(f.year.trim())) out.year = f.year.trim()
+  return out
+}
+
+/** The last `n` years, newest first, for the year filter. */
+export function recentYears(now: Date, n = 6): string[] {
+  const y = now.getFullYear()
+  return Array.from({ length: n }, (_, i) => String(y - i))
+}
+
+/**
+ * Whether a failed public list should show as empty rather than as an error:
+ * a 404 (the list is not there yet on this server) is no error to a citizen.
+ */
+export function emptyOnError(status: number): boolean {
+  return status === 404
 }

@@ -1,5 +1,20 @@
 import { describe, expect, it } from 'vitest'
-import { charCount, normalizeReceipt, reportBody, toBase64, validateReport, type ReportForm } from '../../src/lib/portal'
+import {
+  charCount,
+  emptyOnError,
+  enforcementKindKey,
+  enforcementQuery,
+  filterInspections,
+  hasMorePages,
+  normalizeReceipt,
+  penaltyYuan,
+  recentYears,
+  reportBody,
+  toBase64,
+  validateReport,
+  type PublicInspection,
+  type ReportForm,
+} from '../../src/lib/portal'
 
 const base: ReportForm = {
   kind: 'report',
@@ -64,5 +79,61 @@ describe('receipts and files', () => {
     const big = new Uint8Array(70000).map((_, i) => i % 251)
     const back = Uint8Array.from(atob(toBase64(big)), (c) => c.charCodeAt(0))
     expect(back).toEqual(big)
+  })
+})
+
+describe('published information', () => {
+  const insp = (name: string, code: string, item = '食品安全检查', org = '阜新市市场监督管理局'): PublicInspection => ({
+    draw: 1,
+    item,
+    org,
+    published_at: '2026-11-24 10:00:00',
+    credit_code: code,
+    name,
+    result: '未发现问题',
+    result_date: '2026-11-20',
+    penalty_fen: 0,
+    inspectors: ['王某', '李某'],
+  })
+  it('shows a penalty in yuan, none as a dash', () => {
+    expect(penaltyYuan(120050)).toBe('1,200.50')
+    expect(penaltyYuan(5)).toBe('0.05')
+    expect(penaltyYuan(0)).toBe('—')
+    expect(penaltyYuan(null)).toBe('—')
+  })
+  it('filters the shown inspections by company, code, item or organisation', () => {
+    const list = [insp('阜新海博网络科技有限公司', '91210902M069YX8L80'), insp('阜新创荣商贸有限公司', '91210922M04JX4HP9N', '建筑工地检查', '住建局')]
+    expect(filterInspections(list, '海博').map((i) => i.name)).toEqual(['阜新海博网络科技有限公司'])
+    expect(filterInspections(list, 'm04jx').map((i) => i.name)).toEqual(['阜新创荣商贸有限公司'])
+    expect(filterInspections(list, '住建')).toHaveLength(1)
+    expect(filterInspections(list, ' ')).toHaveLength(2)
+    expect(filterInspections(list, '没有')).toEqual([])
+  })
+  it('guesses more pages from a full page', () => {
+    expect(hasMorePages(20, 20)).toBe(true)
+    expect(hasMorePages(7, 20)).toBe(false)
+  })
+  it('builds the enforcement query without empty filters', () => {
+    expect(enforcementQuery({ q: ' ', org: '', kind: '', year: '', page: 1, page_size: 20 })).toEqual({ page: 1, page_size: 20 })
+    expect(enforcementQuery({ q: ' 罚款 ', org: '市场监督管理局', kind: '处罚', year: '2025', page: 3, page_size: 20 })).toEqual({
+      page: 3,
+      page_size: 20,
+      q: '罚款',
+      org: '市场监督管理局',
+      kind: '处罚',
+      year: '2025',
+    })
+    expect(enforcementQuery({ q: '', org: '', kind: '', year: '25', page: 0, page_size: 20 })).toEqual({ page: 1, page_size: 20 })
+  })
+  it('labels enforcement kinds, spelt short or long', () => {
+    expect(enforcementKindKey('处罚')).toBe('penalty')
+    expect(enforcementKindKey('行政强制')).toBe('coercion')
+    expect(enforcementKindKey('其他')).toBeNull()
+    expect(enforcementKindKey('')).toBeNull()
+  })
+  it('offers recent years and treats a missing list as empty', () => {
+    expect(recentYears(new Date(2026, 5, 1), 3)).toEqual(['2026', '2025', '2024'])
+    expect(emptyOnError(404)).toBe(true)
+    expect(emptyOnError(500)).toBe(false)
   })
 })
