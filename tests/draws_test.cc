@@ -8,30 +8,15 @@
 
 #include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "ingest/identifiers.h"
-#include "ingest/importer.h"
-#include "server/api.h"
-#include "server/auth.h"
-#include "store/store.h"
 #include "test_server.h"
-#include "test_util.h"
+#include "workflow_test_util.h"
 
 namespace qf::testing {
 namespace {
 
 const char* kOrg = "某区市场监督管理局";
-
-std::string IdNumber(int n) {
-  std::string s = "21090219800101" + std::string(n < 10 ? "00" : "0") + std::to_string(n);
-  return s + IdNumberCheckChar(s);
-}
-std::string CreditCode(int n) {
-  std::string s = "912109000000000" + std::string(n < 10 ? "0" : "") + std::to_string(n);
-  return s + CreditCodeCheckChar(s);
-}
 
 Digest SeedOf(uint8_t b) {
   Digest d;
@@ -42,12 +27,10 @@ Digest SeedOf(uint8_t b) {
 // A small hand-made store: 12 companies in business and one closed, six
 // inspectors in post at kOrg and one who left; inspector 1's spouse (person
 // 50) holds company 1; company 2 has two penalties (risk D), company 3 one (C).
-class DrawStore : public ::testing::Test {
+class DrawStore : public ::testing::Test, public TestStore {
  protected:
   void SetUp() override {
-    auto s = Store::Open(dir_.File("d.db"));
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(s).value();
+    ASSERT_NE(store_, nullptr);
     std::string companies = "credit_code,name,status,established_date,region_code\n";
     for (int i = 1; i <= 12; ++i) {
       companies +=
@@ -74,12 +57,6 @@ class DrawStore : public ::testing::Test {
     Import("shareholders", shareholders);
     Import("enforcement", enforcement);
   }
-  void Import(const std::string& dataset, const std::string& csv) {
-    Importer imp(store_.get());
-    auto r = imp.ImportFile(dataset, dir_.Write(dataset + ".csv", csv), {});
-    ASSERT_TRUE(r.ok()) << dataset << ": " << r.status().ToString();
-    ASSERT_EQ((*r)[0].quarantined, 0) << dataset;
-  }
   leads::DrawPlan Plan(const Digest& seed) {
     leads::DrawPlan p;
     p.item = "食品经营许可事项检查";
@@ -90,9 +67,6 @@ class DrawStore : public ::testing::Test {
         ToHex(Sha256(std::string_view(reinterpret_cast<const char*>(seed.data()), seed.size())));
     return p;
   }
-  Db* db() { return store_->db(); }
-  ScratchDir dir_;
-  std::unique_ptr<Store> store_;
 };
 
 TEST(DrawAlgorithm, StreamIsSha256CounterMode) {
@@ -160,13 +134,13 @@ TEST_F(DrawStore, RegistersFollowTheStore) {
 TEST_F(DrawStore, DrawIsRecordedReproducedAndRecusesTheSpouse) {
   const Digest seed = SeedOf(3);
   const std::string seed_hex = ToHex(seed);
-  auto id = leads::CreateDrawPlan(db(), dir_.File("d.db"), Plan(seed), "user:test");
+  auto id = leads::CreateDrawPlan(db(), db_path(), Plan(seed), "user:test");
   ASSERT_TRUE(id.ok()) << id.status().ToString();
   // The wrong seed does not open the draw.
-  auto wrong = leads::ExecuteDraw(db(), dir_.File("d.db"), *id, ToHex(SeedOf(4)), "user:test");
+  auto wrong = leads::ExecuteDraw(db(), db_path(), *id, ToHex(SeedOf(4)), "user:test");
   ASSERT_FALSE(wrong.ok());
   EXPECT_EQ(wrong.status().code(), Status::Code::kInvalidArgument);
-  auto d = leads::ExecuteDraw(db(), dir_.File("d.db"), *id, seed_hex, "user:test");
+  auto d = leads::ExecuteDraw(db(), db_path(), *id, seed_hex, "user:test");
   ASSERT_TRUE(d.ok()) << d.status().ToString();
   ASSERT_EQ(d->targets.size(), 12u);
   bool saw_target = false;
@@ -197,9 +171,9 @@ TEST_F(DrawStore, DrawIsRecordedReproducedAndRecusesTheSpouse) {
   EXPECT_TRUE(v->ok) << (v->problems.empty() ? "" : v->problems[0]);
 
   // The same seed over the same registers gives the same draw again.
-  auto id2 = leads::CreateDrawPlan(db(), dir_.File("d.db"), Plan(seed), "user:test");
+  auto id2 = leads::CreateDrawPlan(db(), db_path(), Plan(seed), "user:test");
   ASSERT_TRUE(id2.ok());
-  auto d2 = leads::ExecuteDraw(db(), dir_.File("d.db"), *id2, seed_hex, "user:test");
+  auto d2 = leads::ExecuteDraw(db(), db_path(), *id2, seed_hex, "user:test");
   ASSERT_TRUE(d2.ok()) << d2.status().ToString();
   EXPECT_EQ(d2->summary.result_sha256, d->summary.result_sha256);
 
@@ -217,9 +191,9 @@ TEST_F(DrawStore, DrawIsRecordedReproducedAndRecusesTheSpouse) {
 
 TEST_F(DrawStore, VerifyDetectsAChangedRegisterOrSeed) {
   const Digest seed = SeedOf(5);
-  auto id = leads::CreateDrawPlan(db(), dir_.File("d.db"), Plan(seed), "user:test");
+  auto id = leads::CreateDrawPlan(db(), db_path(), Plan(seed), "user:test");
   ASSERT_TRUE(id.ok()) << id.status().ToString();
-  ASSERT_TRUE(leads::ExecuteDraw(db(), dir_.File("d.db"), *id, ToHex(seed), "user:test").ok());
+  ASSERT_TRUE(leads::ExecuteDraw(db(), db_path(), *id, ToHex(seed), "user:test").ok());
   const std::string where = " WHERE id = " + std::to_string(*id);
   ASSERT_TRUE(leads::VerifyDraw(db(), *id)->ok);
 
@@ -259,9 +233,9 @@ TEST_F(DrawStore, VerifyDetectsAChangedRegisterOrSeed) {
 TEST_F(DrawStore, TooFewInspectorsAfterRecusalFailsClearly) {
   leads::DrawPlan p = Plan(SeedOf(8));
   p.inspectors_per_target = 6;  // all six in post, but inspector 1 is recused from company 1
-  auto id = leads::CreateDrawPlan(db(), dir_.File("d.db"), p, "user:test");
+  auto id = leads::CreateDrawPlan(db(), db_path(), p, "user:test");
   ASSERT_TRUE(id.ok()) << id.status().ToString();
-  auto d = leads::ExecuteDraw(db(), dir_.File("d.db"), *id, ToHex(SeedOf(8)), "user:test");
+  auto d = leads::ExecuteDraw(db(), db_path(), *id, ToHex(SeedOf(8)), "user:test");
   ASSERT_FALSE(d.ok());
   EXPECT_EQ(d.status().code(), Status::Code::kInvalidArgument);
   EXPECT_NE(d.status().message().find(CreditCode(1)), std::string::npos) << d.status().ToString();
@@ -271,23 +245,23 @@ TEST_F(DrawStore, TooFewInspectorsAfterRecusalFailsClearly) {
   EXPECT_TRUE(again->targets.empty());
 
   p.inspectors_per_target = 7;  // more than the register holds
-  auto none = leads::CreateDrawPlan(db(), dir_.File("d.db"), p, "user:test");
+  auto none = leads::CreateDrawPlan(db(), db_path(), p, "user:test");
   ASSERT_FALSE(none.ok());
   EXPECT_EQ(none.status().code(), Status::Code::kInvalidArgument);
   p.inspectors_per_target = 1;
-  EXPECT_FALSE(leads::CreateDrawPlan(db(), dir_.File("d.db"), p, "user:test").ok());
+  EXPECT_FALSE(leads::CreateDrawPlan(db(), db_path(), p, "user:test").ok());
 }
 
 TEST_F(DrawStore, SealedSeedResultsAndPublication) {
   leads::DrawPlan p = Plan(SeedOf(0));
   p.seed_commitment.clear();  // the platform draws the seed and seals it
   p.ratio_bp = {2000, 10000, 10000, 10000};
-  auto id = leads::CreateDrawPlan(db(), dir_.File("d.db"), p, "user:test");
+  auto id = leads::CreateDrawPlan(db(), db_path(), p, "user:test");
   ASSERT_TRUE(id.ok()) << id.status().ToString();
   auto planned = leads::GetDraw(db(), *id);
   ASSERT_TRUE(planned.ok());
   EXPECT_TRUE(planned->summary.seed_hex.empty());  // not revealed before execution
-  auto d = leads::ExecuteDraw(db(), dir_.File("d.db"), *id, "", "user:test");
+  auto d = leads::ExecuteDraw(db(), db_path(), *id, "", "user:test");
   ASSERT_TRUE(d.ok()) << d.status().ToString();
   EXPECT_EQ(d->summary.seed_hex.size(), 64u);
   EXPECT_TRUE(leads::VerifyDraw(db(), *id)->ok);
@@ -330,11 +304,9 @@ TEST_F(DrawStore, SealedSeedResultsAndPublication) {
 // The API: plan, execute, detail (ID numbers masked, recusal reasons), results,
 // publication on the public route (masked names, no ID numbers), verify.
 TEST_F(DrawStore, HttpWorkflowAndPublicPortal) {
-  ASSERT_TRUE(server::CreateUser(db(), {"admin", "管理员", "admin", {}, {}}, "test-password-42",
-                                 server::AuthParams{})
-                  .ok());
-  ApiServer server(dir_.File("d.db"), dir_.File("none.json"));
-  HttpClient admin = server.As("admin", "test-password-42");
+  ASSERT_TRUE(CreateUsers(db(), {{"admin", "管理员", "admin", {}, {}}}));
+  ApiServer server(db_path(), dir_.File("none.json"));
+  HttpClient admin = server.As("admin", kTestPassword);
   const Digest seed = SeedOf(9);
   nlohmann::json plan = {
       {"item", "食品经营许可事项检查"},

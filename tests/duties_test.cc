@@ -7,21 +7,18 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <functional>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
-#include "http_client.h"
-#include "ingest/identifiers.h"
-#include "ingest/importer.h"
 #include "ingest/xlsx_reader.h"
-#include "server/auth.h"
-#include "store/store.h"
 #include "test_server.h"
-#include "test_util.h"
+#include "workflow_test_util.h"
 
 namespace qf::testing {
 namespace {
@@ -29,10 +26,8 @@ namespace {
 const char* kFinance = "某区财政局";
 const char* kReform = "某区发展和改革委员会";
 
-std::string IdNumber(int n) {
-  std::string s = "21090219750101" + std::string(n < 10 ? "00" : "0") + std::to_string(n);
-  return s + IdNumberCheckChar(s);
-}
+// The officials' 公民身份号码 (born 1975-01-01).
+std::string LeaderId(int n) { return IdNumber(n, "19750101"); }
 std::string OrgCode(const std::string& region, int n) {
   std::string s = "11" + region + "00000000" + std::to_string(n);
   return s + CreditCodeCheckChar(s);
@@ -41,39 +36,28 @@ CivilDate D(int y, int m, int d) { return CivilDate{y, m, d}; }
 
 // Officials: 1 局长 and 2 副局长 of the finance bureau (region 210902), 3 主任
 // of the reform commission (210903), 4 a 科员, 5 a 副局长 who has left.
-class DutiesStore : public ::testing::Test {
+class DutiesStore : public ::testing::Test, public TestStore {
  protected:
   void SetUp() override {
-    auto s = Store::Open(dir_.File("d.db"));
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(s).value();
+    ASSERT_NE(store_, nullptr);
     std::string csv = "id_number,name,org,org_code,position,is_leader,start_date,end_date\n";
     csv +=
-        IdNumber(1) + ",王建国," + kFinance + "," + OrgCode("210902", 1) + ",局长,是,2019-01-01,\n";
+        LeaderId(1) + ",王建国," + kFinance + "," + OrgCode("210902", 1) + ",局长,是,2019-01-01,\n";
     csv +=
-        IdNumber(2) + ",李明," + kFinance + "," + OrgCode("210902", 1) + ",副局长,是,2020-01-01,\n";
-    csv += IdNumber(3) + ",赵芳," + kReform + "," + OrgCode("210903", 2) + ",主任,是,2018-01-01,\n";
+        LeaderId(2) + ",李明," + kFinance + "," + OrgCode("210902", 1) + ",副局长,是,2020-01-01,\n";
+    csv += LeaderId(3) + ",赵芳," + kReform + "," + OrgCode("210903", 2) + ",主任,是,2018-01-01,\n";
     csv +=
-        IdNumber(4) + ",钱进," + kFinance + "," + OrgCode("210902", 1) + ",科员,否,2021-01-01,\n";
-    csv += IdNumber(5) + ",孙离," + kFinance + "," + OrgCode("210902", 1) +
+        LeaderId(4) + ",钱进," + kFinance + "," + OrgCode("210902", 1) + ",科员,否,2021-01-01,\n";
+    csv += LeaderId(5) + ",孙离," + kFinance + "," + OrgCode("210902", 1) +
            ",副局长,是,2015-01-01,2023-06-30\n";
-    Importer imp(store_.get());
-    auto r = imp.ImportFile("officials", dir_.Write("officials.csv", csv), {});
-    ASSERT_TRUE(r.ok()) << r.status().ToString();
-    ASSERT_EQ((*r)[0].quarantined, 0);
-  }
-  Db* db() { return store_->db(); }
-  int64_t Count(const std::string& sql) {
-    auto n = db()->QueryInt(sql);
-    EXPECT_TRUE(n.ok()) << sql;
-    return n.ok() ? *n : -1;
+    Import("officials", csv);
   }
 
   int64_t Add(int leader, const std::string& kind, const std::string& assigned,
               const std::string& due, const std::string& freq = "季度",
               const CivilDate& today = D(2024, 12, 31)) {
     leads::NewDutyItem n;
-    n.leader_id = IdNumber(leader);
+    n.leader_id = LeaderId(leader);
     n.area = kind == leads::kDutyBusiness ? "财务与预算" : "廉政风险防控";
     n.kind = kind;
     n.task = "任务 " + assigned + " → " + due;
@@ -115,9 +99,6 @@ class DutiesStore : public ::testing::Test {
     Check(f, "2024-12-10", "较好");
     Add(3, B, "2024-02-01", "2024-05-31");  // the other organisation: overdue
   }
-
-  ScratchDir dir_;
-  std::unique_ptr<Store> store_;
 };
 
 TEST(DutiesPeriods, CalendarPeriods) {
@@ -276,27 +257,21 @@ TEST_F(DutiesStore, AssessmentNumbersAndGrade) {
   EXPECT_EQ(r.leader_name, "王建国");
   EXPECT_EQ(r.post, "局长");
   EXPECT_EQ(r.region_code, "210902");
+  // items, on time, late, overdue, open, cancelled, checks due, checks held.
+  auto counts = [](const leads::DutyTally& t) {
+    return std::vector<int>{t.items, t.done_on_time, t.done_late,  t.overdue,
+                            t.open,  t.cancelled,    t.checks_due, t.checks_held};
+  };
   const leads::DutyTally& b = r.business;
-  EXPECT_EQ(b.items, 4);
-  EXPECT_EQ(b.done_on_time, 1);
-  EXPECT_EQ(b.done_late, 1);
-  EXPECT_EQ(b.overdue, 1);
-  EXPECT_EQ(b.open, 0);
-  EXPECT_EQ(b.cancelled, 1);
   // a: Q1, Q2 (running at completion, but checked); b: Q1; c: Q1–Q4, only Q1 held.
-  EXPECT_EQ(b.checks_due, 7);
-  EXPECT_EQ(b.checks_held, 4);
+  EXPECT_EQ(counts(b), (std::vector<int>{4, 1, 1, 1, 0, 1, 7, 4}));
   EXPECT_EQ(b.checks, 4);
   EXPECT_DOUBLE_EQ(b.avg_result, 2.5);
   // 100 × (0.6 × 1.6/3 + 0.25 × 4/7 + 0.15 × 0.5) = 53.79
   EXPECT_DOUBLE_EQ(b.score, 53.8);
   EXPECT_EQ(b.grade, "差");
   const leads::DutyTally& i = r.integrity;
-  EXPECT_EQ(i.items, 2);
-  EXPECT_EQ(i.done_on_time, 1);
-  EXPECT_EQ(i.open, 1);
-  EXPECT_EQ(i.checks_due, 3);
-  EXPECT_EQ(i.checks_held, 3);
+  EXPECT_EQ(counts(i), (std::vector<int>{2, 1, 0, 0, 1, 0, 3, 3}));
   // 100 × (0.6 + 0.25 + 0.15 × (11/3 − 1)/3) = 98.33
   EXPECT_DOUBLE_EQ(i.score, 98.3);
   EXPECT_EQ(i.grade, "好");
@@ -357,8 +332,8 @@ TEST_F(DutiesStore, XlsxHasTheRightCells) {
   const auto& row = rows[1];
   EXPECT_EQ(row[0], kFinance);
   EXPECT_EQ(row[1], "王建国");
-  EXPECT_EQ(row[2], leads::MaskLeaderId(IdNumber(1)));
-  EXPECT_EQ(row[2].find(IdNumber(1).substr(4, 10)), std::string::npos);
+  EXPECT_EQ(row[2], leads::MaskLeaderId(LeaderId(1)));
+  EXPECT_EQ(row[2].find(LeaderId(1).substr(4, 10)), std::string::npos);
   EXPECT_EQ(row[4], "4");   // business items
   EXPECT_EQ(row[5], "1");   // on time
   EXPECT_EQ(row[7], "1");   // overdue
@@ -384,13 +359,13 @@ TEST_F(DutiesStore, XlsxHasTheRightCells) {
   ASSERT_TRUE(bytes.ok());
   rows = ReadSheet(dir_.Write("b.xlsx", *bytes), "考核汇总");
   ASSERT_EQ(rows.size(), 2u);
-  EXPECT_EQ(rows[1][2], IdNumber(1));
+  EXPECT_EQ(rows[1][2], LeaderId(1));
 }
 
 TEST_F(DutiesStore, InvalidInputRefused) {
   const CivilDate today = D(2024, 6, 1);
   leads::NewDutyItem n;
-  n.leader_id = IdNumber(1);
+  n.leader_id = LeaderId(1);
   n.area = "财务与预算";
   n.kind = std::string(leads::kDutyBusiness);
   n.task = "预算执行分析";
@@ -405,30 +380,31 @@ TEST_F(DutiesStore, InvalidInputRefused) {
       EXPECT_FALSE(r.status().message_zh().empty());
     }
   };
-  leads::NewDutyItem bad = n;
-  bad.leader_id = IdNumber(99);  // valid, but no such official
-  refused(bad, "not an official");
-  bad.leader_id = IdNumber(5);  // left in 2023
-  refused(bad, "not an official");
-  bad.leader_id = IdNumber(1);
-  bad.leader_id.back() = bad.leader_id.back() == '1' ? '2' : '1';  // wrong check digit
-  refused(bad, "leader_id");
-  bad = n;
-  bad.due_on = "2024-02-28";
-  refused(bad, "before assigned_on");
-  bad = n;
-  bad.kind = "其他工作";
-  refused(bad, "kind");
-  bad = n;
-  bad.frequency = "每周";
-  refused(bad, "frequency");
-  bad = n;
-  bad.task.clear();
-  refused(bad, "task");
-  bad = n;
-  bad.assigned_on = "2024-07-01";
-  bad.due_on = "2024-08-01";
-  refused(bad, "after today");
+  using Change = std::function<void(leads::NewDutyItem&)>;
+  const std::vector<std::pair<const char*, Change>> wrong = {
+      {"not an official",
+       [](leads::NewDutyItem& b) { b.leader_id = LeaderId(99); }},  // valid, but no such official
+      {"not an official",
+       [](leads::NewDutyItem& b) { b.leader_id = LeaderId(5); }},  // left in 2023
+      {"leader_id",
+       [](leads::NewDutyItem& b) {
+         b.leader_id.back() = b.leader_id.back() == '1' ? '2' : '1';  // wrong check digit
+       }},
+      {"before assigned_on", [](leads::NewDutyItem& b) { b.due_on = "2024-02-28"; }},
+      {"kind", [](leads::NewDutyItem& b) { b.kind = "其他工作"; }},
+      {"frequency", [](leads::NewDutyItem& b) { b.frequency = "每周"; }},
+      {"task", [](leads::NewDutyItem& b) { b.task.clear(); }},
+      {"after today",
+       [](leads::NewDutyItem& b) {
+         b.assigned_on = "2024-07-01";
+         b.due_on = "2024-08-01";
+       }},
+  };
+  for (const auto& [word, change] : wrong) {
+    leads::NewDutyItem bad = n;
+    change(bad);
+    refused(bad, word);
+  }
   EXPECT_EQ(Count("SELECT COUNT(*) FROM duty_items"), 0);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM ledger_actions WHERE action LIKE 'duty_%'"), 0);
 
@@ -482,25 +458,19 @@ TEST_F(DutiesStore, EvidenceFilesAreContentAddressed) {
 
 TEST_F(DutiesStore, HttpScopesAndRights) {
   MakeYear();
-  server::AuthParams ap;
-  ASSERT_TRUE(
-      server::CreateUser(db(), {"admin", "管理员", "admin", {}, {}}, "test-password-42", ap).ok());
-  ASSERT_TRUE(server::CreateUser(db(), {"lead", "财政局领导", "leader", {}, {kFinance}},
-                                 "test-password-42", ap)
-                  .ok());
-  ASSERT_TRUE(server::CreateUser(db(), {"clerk", "财政局联络员", "handler", {}, {kFinance}},
-                                 "test-password-42", ap)
-                  .ok());
-  ApiServer srv(dir_.File("d.db"), dir_.File("none.json"),
+  ASSERT_TRUE(CreateUsers(db(), {{"admin", "管理员", "admin", {}, {}},
+                                 {"lead", "财政局领导", "leader", {}, {kFinance}},
+                                 {"clerk", "财政局联络员", "handler", {}, {kFinance}}}));
+  ApiServer srv(db_path(), dir_.File("none.json"),
                 [](server::ServerConfig& c) { c.as_of = "2024-12-31"; });
-  HttpClient admin = srv.As("admin", "test-password-42");
-  HttpClient lead = srv.As("lead", "test-password-42");
-  HttpClient clerk = srv.As("clerk", "test-password-42");
+  HttpClient admin = srv.As("admin", kTestPassword);
+  HttpClient lead = srv.As("lead", kTestPassword);
+  HttpClient clerk = srv.As("clerk", kTestPassword);
 
   HttpResult r = admin.Get("/api/duties/items?year=2024");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.Json()["total"], 7);
-  EXPECT_EQ(r.body.find(IdNumber(1)), std::string::npos) << "ID numbers are masked";
+  EXPECT_EQ(r.body.find(LeaderId(1)), std::string::npos) << "ID numbers are masked";
   r = lead.Get("/api/duties/items?year=2024");
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(r.Json()["total"], 6);
@@ -517,7 +487,7 @@ TEST_F(DutiesStore, HttpScopesAndRights) {
   EXPECT_EQ(r.Json()["total"], 2);
 
   // Assigning: leaders (approve) within their scope only.
-  nlohmann::json add = {{"leader_id", IdNumber(2)},    {"area", "政府采购"},
+  nlohmann::json add = {{"leader_id", LeaderId(2)},    {"area", "政府采购"},
                         {"kind", "党风廉政建设"},      {"task", "采购项目廉洁风险排查"},
                         {"assigned_on", "2024-12-01"}, {"due_on", "2025-01-06"},
                         {"frequency", "月度"}};
@@ -525,10 +495,10 @@ TEST_F(DutiesStore, HttpScopesAndRights) {
   ASSERT_EQ(r.status, 201) << r.body;
   const int64_t id = r.Json()["id"].get<int64_t>();
   EXPECT_EQ(r.Json()["leader_name"], "李明");
-  add["leader_id"] = IdNumber(3);
+  add["leader_id"] = LeaderId(3);
   EXPECT_EQ(lead.Post("/api/duties/items", add).status, 403);
   EXPECT_EQ(clerk.Post("/api/duties/items", add).status, 403);  // no approve right
-  add["leader_id"] = IdNumber(2);
+  add["leader_id"] = LeaderId(2);
   add["due_on"] = "2024-11-01";
   r = lead.Post("/api/duties/items", add);
   EXPECT_EQ(r.status, 400);
@@ -616,16 +586,14 @@ TEST_F(DutiesStore, SeedIsDeterministicAndIdempotent) {
   EXPECT_EQ(Count("SELECT COUNT(*) FROM duty_items"), created);
 
   // The same officials seed the same items in another store.
-  ScratchDir other;
-  auto s2 = Store::Open(other.File("e.db"));
-  ASSERT_TRUE(s2.ok());
-  Importer imp(s2->get());
+  TestStore other;
+  ASSERT_NE(other.store(), nullptr);
   std::ifstream in(dir_.File("officials.csv"));
   std::stringstream ss;
   ss << in.rdbuf();
-  ASSERT_TRUE(imp.ImportFile("officials", other.Write("officials.csv", ss.str()), {}).ok());
-  ASSERT_TRUE(leads::SeedDemoItems(s2->get(), "demo", D(2024, 12, 31)).ok());
-  auto list2 = leads::ListDutyItems((*s2)->db(), {}, D(2024, 12, 31));
+  ASSERT_NO_FATAL_FAILURE(other.Import("officials", ss.str()));
+  ASSERT_TRUE(leads::SeedDemoItems(other.store(), "demo", D(2024, 12, 31)).ok());
+  auto list2 = leads::ListDutyItems(other.db(), {}, D(2024, 12, 31));
   ASSERT_TRUE(list2.ok());
   ASSERT_EQ(list2->size(), list->size());
   for (size_t k = 0; k < list->size(); ++k) {

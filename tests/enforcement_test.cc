@@ -12,20 +12,12 @@
 #include <fstream>
 #include <set>
 #include <string>
-#include <thread>
-#include <tuple>
 
 #include "common/calendar.h"
-#include "http_client.h"
-#include "ingest/identifiers.h"
-#include "ingest/importer.h"
 #include "ingest/value.h"
 #include "ledger/audit.h"
-#include "server/api.h"
-#include "server/auth.h"
-#include "server/http.h"
-#include "store/store.h"
-#include "test_util.h"
+#include "test_server.h"
+#include "workflow_test_util.h"
 
 namespace qf::testing {
 namespace {
@@ -34,15 +26,6 @@ using leads::PubState;
 
 const char* kOrgA = "某区市场监督管理局";
 const char* kOrgB = "某区城市管理综合执法局";
-
-std::string IdNumber(int n) {
-  std::string s = "21090219800101" + std::string(n < 10 ? "00" : "0") + std::to_string(n);
-  return s + IdNumberCheckChar(s);
-}
-std::string CreditCode(int n) {
-  std::string s = "912109000000000" + std::string(n < 10 ? "0" : "") + std::to_string(n);
-  return s + CreditCodeCheckChar(s);
-}
 
 int64_t Day(const char* ymd) {
   auto d = ParseDate(ymd);
@@ -177,12 +160,10 @@ TEST(EnforcementMedia, TypesByMagicBytesAndName) {
 
 // Two organisations; a company and a natural person as targets; five cases
 // closed on Friday 2024-09-27 (before 国庆) in each state, one still open.
-class EnforcementStore : public ::testing::Test {
+class EnforcementStore : public ::testing::Test, public TestStore {
  protected:
   void SetUp() override {
-    auto s = Store::Open(dir_.File("e.db"));
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(s).value();
+    ASSERT_NE(store_, nullptr);
     Import("companies", "credit_code,name,status\n" + CreditCode(1) + ",清河食品有限公司,存续\n" +
                             CreditCode(2) + ",河西建材有限公司,存续\n");
     Import("persons", "id_number,name\n" + IdNumber(60) + ",张自然\n");
@@ -207,12 +188,6 @@ class EnforcementStore : public ::testing::Test {
          ",强制,2024-09-06 09:00,,,,否,,专项\n";
     Import("enforcement", e);
   }
-  void Import(const std::string& dataset, const std::string& csv) {
-    Importer imp(store_.get());
-    auto r = imp.ImportFile(dataset, dir_.Write(dataset + ".csv", csv), {});
-    ASSERT_TRUE(r.ok()) << dataset << ": " << r.status().ToString();
-    ASSERT_EQ((*r)[0].quarantined, 0) << dataset;
-  }
   std::map<std::string, leads::EnforcementCase> Cases(const char* as_of,
                                                       leads::EnforcementParams p = {}) {
     auto all = leads::LoadEnforcementCases(db(), p, Day(as_of));
@@ -226,11 +201,6 @@ class EnforcementStore : public ::testing::Test {
     leads::AvMediaUpload up{id, name, "2024-09-27 15:00"};
     return leads::AttachAvMediaBytes(db(), store_->files_dir(), up, bytes, "user:tester");
   }
-  Db* db() { return store_->db(); }
-  int64_t Count(const std::string& sql) { return db()->QueryInt(sql).value(); }
-  std::string Work() { return dir_.File("work"); }
-  ScratchDir dir_;
-  std::unique_ptr<Store> store_;
 };
 
 TEST_F(EnforcementStore, BoardStatesAndMissingRecords) {
@@ -510,59 +480,15 @@ class EnforcementHttp : public EnforcementStore {
  protected:
   void SetUp() override {
     EnforcementStore::SetUp();
-    for (auto [name, role, org] :
-         {std::tuple{"admin", "admin", ""}, std::tuple{"clerk", "analyst", kOrgA},
-          std::tuple{"handler", "handler", ""}}) {
-      std::vector<std::string> orgs;
-      if (*org) orgs.push_back(org);
-      ASSERT_TRUE(server::CreateUser(db(), {name, name, role, {}, orgs}, "test-password-42",
-                                     server::AuthParams{})
-                      .ok());
-    }
-    auto config = server::LoadServerConfig(dir_.File("e.db"), dir_.File("none.json"));
-    ASSERT_TRUE(config.ok());
-    config->auth.failure_delay_ms = 10;
-    config->as_of = "2024-10-15";
-    auto api = server::Api::Create(*config);
-    ASSERT_TRUE(api.ok()) << api.status().ToString();
-    api_ = std::move(api).value();
-    server::Api* a = api_.get();
-    server::HttpOptions o;
-    o.port = 0;
-    o.drain_timeout_seconds = 5;
-    o.body_limit = [a](std::string_view m, std::string_view p) { return a->BodyLimit(m, p); };
-    http_ =
-        std::make_unique<server::HttpServer>(o, [a](server::Request& r) { return a->Handle(r); });
-    ASSERT_TRUE(http_->Listen().ok());
-    thread_ = std::thread([this] { http_->Run(); });
+    ASSERT_TRUE(CreateUsers(db(), {{"admin", "admin", "admin", {}, {}},
+                                   {"clerk", "clerk", "analyst", {}, {kOrgA}},
+                                   {"handler", "handler", "handler", {}, {}}}));
+    server_ = std::make_unique<ApiServer>(db_path(), dir_.File("none.json"),
+                                          [](server::ServerConfig& c) { c.as_of = "2024-10-15"; });
   }
-  void TearDown() override {
-    if (http_) http_->Stop();
-    if (thread_.joinable()) thread_.join();
-  }
-  HttpClient Client(const char* name) {
-    HttpClient c(http_->port());
-    EXPECT_EQ(c.Login(name, "test-password-42").status, 200);
-    return c;
-  }
-  std::unique_ptr<server::Api> api_;
-  std::unique_ptr<server::HttpServer> http_;
-  std::thread thread_;
+  HttpClient Client(const char* name) { return server_->As(name, kTestPassword); }
+  std::unique_ptr<ApiServer> server_;
 };
-
-std::string Encode(const std::string& s) {
-  std::string out;
-  for (unsigned char ch : s) {
-    if (std::isalnum(ch) || ch == '-' || ch == '_' || ch == '.') {
-      out += static_cast<char>(ch);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", ch);
-      out += buf;
-    }
-  }
-  return out;
-}
 
 TEST_F(EnforcementHttp, BoardScopeMediaAndPublication) {
   HttpClient admin = Client("admin");
@@ -612,8 +538,8 @@ TEST_F(EnforcementHttp, BoardScopeMediaAndPublication) {
   // Media over HTTP: upload, list, verified download; a changed byte is refused.
   const std::string bytes = Mp4(std::string(2000, 'm'));
   r = clerk.Send("POST",
-                 "/api/enforcement/P2/media?name=" + Encode("现场.mp4") +
-                     "&recorded_at=" + Encode("2024-09-27 15:00"),
+                 "/api/enforcement/P2/media?name=" + UrlEncode("现场.mp4") +
+                     "&recorded_at=" + UrlEncode("2024-09-27 15:00"),
                  bytes, "video/mp4");
   ASSERT_EQ(r.status, 201) << r.body;
   const std::string sha = r.Json()["sha256"];
@@ -654,7 +580,7 @@ TEST_F(EnforcementHttp, BoardScopeMediaAndPublication) {
 
   // The public list: no session; published decisions only; exactly the agreed keys; a
   // natural person is "自然人"; no name, no ID number anywhere in the text.
-  HttpClient pub_client(http_->port());
+  HttpClient pub_client = server_->Client();
   r = pub_client.Get("/api/public/enforcement");
   ASSERT_EQ(r.status, 200) << r.body;
   j = r.Json();
@@ -678,9 +604,10 @@ TEST_F(EnforcementHttp, BoardScopeMediaAndPublication) {
   }
   EXPECT_TRUE(person_seen);
   // Searching for the person's name or number finds nothing.
-  EXPECT_EQ(pub_client.Get("/api/public/enforcement?q=" + Encode("张自然")).Json()["total"], 0);
+  EXPECT_EQ(pub_client.Get("/api/public/enforcement?q=" + UrlEncode("张自然")).Json()["total"], 0);
   EXPECT_EQ(pub_client.Get("/api/public/enforcement?q=" + IdNumber(60)).Json()["total"], 0);
-  r = pub_client.Get("/api/public/enforcement?kind=" + Encode("许可") + "&year=2024&page_size=1");
+  r = pub_client.Get("/api/public/enforcement?kind=" + UrlEncode("许可") +
+                     "&year=2024&page_size=1");
   ASSERT_EQ(r.status, 200);
   EXPECT_EQ(r.Json()["total"], 1);
   EXPECT_EQ(r.Json()["items"][0]["case_id"], "L1");

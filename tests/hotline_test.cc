@@ -14,14 +14,10 @@
 #include <vector>
 
 #include "common/calendar.h"
-#include "ingest/importer.h"
 #include "ingest/value.h"
 #include "models/complaints.h"
-#include "server/api.h"
-#include "server/auth.h"
-#include "store/store.h"
 #include "test_server.h"
-#include "test_util.h"
+#include "workflow_test_util.h"
 
 namespace qf::testing {
 namespace {
@@ -115,30 +111,7 @@ TEST(HotlineClock, RedoReopensAndOpenOrdersAreDue) {
 // ---------------------------------------------------------------------------
 // A store with hand-made orders
 
-class HotlineStore {
- public:
-  HotlineStore() {
-    auto s = Store::Open(dir_.File("h.db"));
-    EXPECT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(s).value();
-  }
-  void Import(const std::string& dataset, const std::string& csv) {
-    std::string path = dir_.Write(dataset + std::to_string(n_++) + ".csv", csv);
-    Importer imp(store_.get());
-    auto r = imp.ImportFile(dataset, path, {});
-    ASSERT_TRUE(r.ok()) << r.status().ToString();
-    for (const ImportReport& rep : r.value()) EXPECT_EQ(rep.quarantined, 0) << dataset;
-  }
-  Store* store() { return store_.get(); }
-  Db* db() { return store_->db(); }
-  std::string work() const { return dir_.File("work"); }
-  int64_t Q(const std::string& sql) { return db()->QueryInt(sql).value(); }
-
- private:
-  ScratchDir dir_;
-  std::unique_ptr<Store> store_;
-  int n_ = 0;
-};
+using HotlineStore = TestStore;
 
 const models::ClockLimits kLimits{};
 
@@ -150,29 +123,23 @@ leads::BoardItem Item(Db* db, const std::string& id, const std::string& as_of) {
 
 std::string Register(HotlineStore& h, const std::string& id, const std::string& received,
                      const std::string& category, const std::string& region = "210911") {
-  leads::NewOrder o;
-  o.id = id;
-  o.received_at = received;
-  o.category = category;
-  o.region_code = region;
-  o.content = "测试诉求";
-  auto r = leads::RegisterOrder(h.store(), o, h.work(), "test");
+  leads::NewOrder o{.id = id,
+                    .received_at = received,
+                    .category = category,
+                    .region_code = region,
+                    .content = "测试诉求"};
+  auto r = leads::RegisterOrder(h.store(), o, h.Work(), "test");
   EXPECT_TRUE(r.ok()) << r.status().ToString();
   return r.ok() ? *r : "";
 }
 
 Status Act(HotlineStore& h, const std::string& id, leads::OrderAction a) {
-  return leads::ApplyAction(h.store(), id, a, kLimits, h.work(), "test").status();
+  return leads::ApplyAction(h.store(), id, a, kLimits, h.Work(), "test").status();
 }
 
 leads::OrderAction A(const std::string& action, const std::string& at, const std::string& to = "",
                      const std::string& note = "") {
-  leads::OrderAction a;
-  a.action = action;
-  a.at = at;
-  a.to_org = to;
-  a.note = note;
-  return a;
+  return {.action = action, .at = at, .to_org = to, .note = note};
 }
 
 TEST(HotlineOrders, StepsThroughTheImporterAndRefusesWrongTransitions) {
@@ -247,9 +214,9 @@ TEST(HotlineOrders, StepsThroughTheImporterAndRefusesWrongTransitions) {
   EXPECT_EQ(Item(h.db(), id, "2024-03-05").state, leads::OrderState::kHandling);
   EXPECT_EQ(Item(h.db(), id, "2024-03-05").org, "阜新市城管局");
   // Each step is a ledger action.
-  EXPECT_EQ(h.Q("SELECT COUNT(*) FROM ledger_actions WHERE action LIKE 'hotline_%' AND "
-                "target = 'complaint:" +
-                id + "'"),
+  EXPECT_EQ(h.Count("SELECT COUNT(*) FROM ledger_actions WHERE action LIKE 'hotline_%' AND "
+                    "target = 'complaint:" +
+                    id + "'"),
             9);
 
   // An unapproved request leaves the deadline.
@@ -321,9 +288,9 @@ TEST(HotlineSweep, UrgesOneWorkingDayAheadAndSupervisesOverdueOnce) {
   EXPECT_EQ(Item(h.db(), "N1", "2024-10-11").days_left, 2);
 
   // Three urges and two supervisions in all, each a ledger action.
-  EXPECT_EQ(h.Q("SELECT COUNT(*) FROM hotline_notices"), 5);
-  EXPECT_EQ(h.Q("SELECT COUNT(*) FROM ledger_actions WHERE action IN ('hotline_urge', "
-                "'hotline_supervise')"),
+  EXPECT_EQ(h.Count("SELECT COUNT(*) FROM hotline_notices"), 5);
+  EXPECT_EQ(h.Count("SELECT COUNT(*) FROM ledger_actions WHERE action IN ('hotline_urge', "
+                    "'hotline_supervise')"),
             5);
   // The board shows them, most overdue first.
   leads::BoardFilter f;
@@ -508,43 +475,24 @@ TEST(HotlineMetrics, MonthlyRatesAndRanking) {
 
 const char* kPassword = "hotline-test-password-7";
 
-class HotlineServer {
+class HotlineServer : public TestStore {
  public:
   HotlineServer() {
-    db_ = dir_.File("s.db");
-    settings_ = dir_.File("s.settings.json");
-    {
-      auto store = Store::Open(db_);
-      EXPECT_TRUE(store.ok());
-      server::AuthParams params;
-      std::vector<server::NewUser> users = {
-          {"admin", "管理员", "admin", {}, {}},
-          {"leader", "领导", "leader", {}, {}},
-          {"clerk", "承办人", "handler", {"210911"}, {}},
-      };
-      for (const auto& u : users) {
-        Status s = server::CreateUser((*store)->db(), u, kPassword, params);
-        EXPECT_TRUE(s.ok()) << s.ToString();
-      }
-      Made m;
-      m.Add("X1", "甲局", "2024-03-04", "2024-03-05", "2024-03-06", "满意", "aaaa0001ffff");
-      m.Add("X2", "丙局", "2024-03-04", "2024-03-05", "", "", "", "210902");
-      for (const auto& [ds, csv] :
-           {std::pair{"complaints", m.orders}, {"complaint_events", m.events}}) {
-        std::string path = dir_.Write(std::string(ds) + ".csv", csv);
-        Importer imp(store->get());
-        auto r = imp.ImportFile(ds, path, {});
-        EXPECT_TRUE(r.ok());
-      }
-    }
-    server_ = std::make_unique<ApiServer>(db_, settings_);
+    EXPECT_TRUE(CreateUsers(db(),
+                            {{"admin", "管理员", "admin", {}, {}},
+                             {"leader", "领导", "leader", {}, {}},
+                             {"clerk", "承办人", "handler", {"210911"}, {}}},
+                            kPassword));
+    Made m;
+    m.Add("X1", "甲局", "2024-03-04", "2024-03-05", "2024-03-06", "满意", "aaaa0001ffff");
+    m.Add("X2", "丙局", "2024-03-04", "2024-03-05", "", "", "", "210902");
+    Import("complaints", m.orders);
+    Import("complaint_events", m.events);
+    server_ = std::make_unique<ApiServer>(db_path(), dir_.File("s.settings.json"));
   }
   HttpClient As(const std::string& user) const { return server_->As(user, kPassword); }
-  int64_t Q(const std::string& sql) const { return Db::Open(db_).value()->QueryInt(sql).value(); }
 
  private:
-  ScratchDir dir_;
-  std::string db_, settings_;
   std::unique_ptr<ApiServer> server_;
 };
 
@@ -598,7 +546,7 @@ TEST(HotlineApi, ScopeMaskingRegistrationActionsAndSweep) {
   ASSERT_EQ(reg.status, 201) << reg.body;
   const std::string id = reg.Json()["id"];
   EXPECT_EQ(id, "GD20240308M0001");
-  EXPECT_EQ(s.Q("SELECT COUNT(*) FROM complaints WHERE complaint_id = '" + id + "'"), 1);
+  EXPECT_EQ(s.Count("SELECT COUNT(*) FROM complaints WHERE complaint_id = '" + id + "'"), 1);
   json board = clerk.Get("/api/hotline/board?as_of=2024-03-08&q=" + id).Json();
   ASSERT_EQ(board["total"], 1);
   EXPECT_EQ(board["items"][0]["state"], "received");

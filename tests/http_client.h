@@ -6,6 +6,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cctype>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -22,6 +23,22 @@ struct HttpResult {
     return it == headers.end() ? "" : it->second;
   }
 };
+
+// Percent-encodes `s` for a query string or a path segment (RFC 3986 unreserved kept).
+inline std::string UrlEncode(const std::string& s) {
+  static const char* hex = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
 
 class HttpClient {
  public:
@@ -54,7 +71,8 @@ class HttpClient {
     auto& res = parser.get();
     r.status = static_cast<int>(res.result_int());
     r.body = res.body();
-    for (const auto& f : res) r.headers.emplace(std::string(f.name_string()), std::string(f.value()));
+    for (const auto& f : res)
+      r.headers.emplace(std::string(f.name_string()), std::string(f.value()));
     stream.socket().shutdown(net::ip::tcp::socket::shutdown_both, ec);
     return r;
   }

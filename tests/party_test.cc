@@ -8,19 +8,15 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <string>
-#include <thread>
+#include <utility>
 #include <vector>
 
 #include "engine/model.h"
-#include "http_client.h"
-#include "ingest/importer.h"
 #include "models/party.h"
-#include "server/api.h"
-#include "server/auth.h"
-#include "server/http.h"
-#include "store/store.h"
-#include "test_util.h"
+#include "test_server.h"
+#include "workflow_test_util.h"
 
 namespace qf::testing {
 namespace {
@@ -35,22 +31,16 @@ const models::MeetingRequirement& Req(const std::string& kind) {
 
 leads::Meeting M(const std::string& id, const std::string& kind, const std::string& day,
                  int attendees = 8, int expected = 10) {
-  leads::Meeting m;
-  m.meeting_id = id;
-  m.branch_id = "DZB0001";
-  m.kind = kind;
-  m.held_on = day;
-  m.attendees = attendees;
-  m.expected = expected;
-  return m;
+  return {.meeting_id = id,
+          .branch_id = "DZB0001",
+          .kind = kind,
+          .held_on = day,
+          .attendees = attendees,
+          .expected = expected};
 }
 
 leads::Branch TestBranch() {
-  leads::Branch b;
-  b.branch_id = "DZB0001";
-  b.name = "中共阜新市财政局支部委员会";
-  b.set_up_on = "2020-01-01";
-  return b;
+  return {.branch_id = "DZB0001", .name = "中共阜新市财政局支部委员会", .set_up_on = "2020-01-01"};
 }
 
 const leads::CalendarCell& Cell(const leads::Calendar& cal, const std::string& kind, int index) {
@@ -262,12 +252,10 @@ TEST(PartyRegistry, OrganisationFromTheBranchName) {
 }
 
 // A store with meetings of three branches imported from CSV.
-class PartyStore : public ::testing::Test {
+class PartyStore : public ::testing::Test, public TestStore {
  protected:
   void SetUp() override {
-    auto s = Store::Open(dir_.File("p.db"));
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(s).value();
+    ASSERT_NE(store_, nullptr);
     std::string csv =
         "meeting_id,branch_id,branch_name,kind,held_on,attendees,expected,topic,minutes_text\n";
     auto add = [&](const std::string& id, const std::string& branch, const std::string& name,
@@ -284,34 +272,24 @@ class PartyStore : public ::testing::Test {
     }
     add("A-Q1", "DZB0001", kName1, "支部党员大会", "2024-03-20");
     add("B-Q1", "DZB0002", kName2, "支部党员大会", "2024-03-20");
-    std::string path = dir_.Write("branch_meetings.csv", csv);
-    Importer imp(store_.get());
-    auto rep = imp.ImportFile("branch_meetings", path, {});
-    ASSERT_TRUE(rep.ok()) << rep.status().ToString();
-    ASSERT_EQ(rep.value()[0].quarantined, 0);
+    Import("branch_meetings", csv);
   }
 
-  Db* db() { return store_->db(); }
-  int64_t Count(const std::string& sql) { return db()->QueryInt(sql, -1).value(); }
   leads::Branch NewBranch(const std::string& id, const std::string& name, const std::string& org,
                           const std::string& region) {
-    leads::Branch b;
-    b.branch_id = id;
-    b.name = name;
-    b.org = org;
-    b.region_code = region;
-    b.secretary = "张书记";
-    b.members = 12;
-    b.voting_members = 10;
-    b.set_up_on = "2015-07-01";
-    return b;
+    return {.branch_id = id,
+            .name = name,
+            .org = org,
+            .region_code = region,
+            .secretary = "张书记",
+            .members = 12,
+            .voting_members = 10,
+            .set_up_on = "2015-07-01"};
   }
 
   static constexpr const char* kName1 = "中共阜新市财政局支部委员会";
   static constexpr const char* kName2 = "中共细河区民政局支部委员会";
   static constexpr const char* kName3 = "中共阜新市审计局支部委员会";
-  ScratchDir dir_;
-  std::unique_ptr<Store> store_;
 };
 
 TEST_F(PartyStore, UnregisteredBranchesAreListedThenImported) {
@@ -355,24 +333,19 @@ TEST_F(PartyStore, UnregisteredBranchesAreListedThenImported) {
 TEST_F(PartyStore, RegistryValidatesAndRecordsEveryChange) {
   auto bad = [&](leads::Branch b) { return leads::AddBranch(db(), b, "user:admin").status(); };
   leads::Branch ok = NewBranch("DZB0001", kName1, "阜新市财政局", "210902");
-  leads::Branch b = ok;
-  b.branch_id = "DZB 1";
-  EXPECT_EQ(bad(b).code(), Status::Code::kInvalidArgument);
-  b = ok;
-  b.region_code = "2109";
-  EXPECT_EQ(bad(b).code(), Status::Code::kInvalidArgument);
-  b = ok;
-  b.voting_members = 13;
-  EXPECT_EQ(bad(b).code(), Status::Code::kInvalidArgument);
-  b = ok;
-  b.status = "dissolved";
-  EXPECT_EQ(bad(b).code(), Status::Code::kInvalidArgument);
-  b = ok;
-  b.set_up_on = "2024-02-30";
-  EXPECT_EQ(bad(b).code(), Status::Code::kInvalidArgument);
-  b = ok;
-  b.name.clear();
-  EXPECT_EQ(bad(b).code(), Status::Code::kInvalidArgument);
+  const std::vector<std::pair<const char*, std::function<void(leads::Branch&)>>> wrong = {
+      {"branch_id", [](leads::Branch& b) { b.branch_id = "DZB 1"; }},
+      {"region_code", [](leads::Branch& b) { b.region_code = "2109"; }},
+      {"voting_members", [](leads::Branch& b) { b.voting_members = 13; }},
+      {"status", [](leads::Branch& b) { b.status = "dissolved"; }},
+      {"set_up_on", [](leads::Branch& b) { b.set_up_on = "2024-02-30"; }},
+      {"name", [](leads::Branch& b) { b.name.clear(); }},
+  };
+  for (const auto& [field, change] : wrong) {
+    leads::Branch b = ok;
+    change(b);
+    EXPECT_EQ(bad(b).code(), Status::Code::kInvalidArgument) << field;
+  }
   EXPECT_EQ(Count("SELECT COUNT(*) FROM party_branches"), 0);
   ASSERT_TRUE(leads::AddBranch(db(), ok, "user:admin").ok());
   EXPECT_EQ(bad(ok).code(), Status::Code::kInvalidArgument);  // twice
@@ -404,14 +377,13 @@ TEST_F(PartyStore, EnteringAMeetingMakesTheMonthMet) {
   EXPECT_EQ(Cell(*cal, "支部委员会", 8).status, CellStatus::kMissed);
   const int64_t actions =
       Count("SELECT COUNT(*) FROM ledger_actions WHERE action = 'party_meeting_add'");
-  leads::NewMeeting m;
-  m.branch_id = "DZB0001";
-  m.kind = "支部委员会";
-  m.held_on = "2024-08-20";
-  m.attendees = 7;
-  m.expected = 9;
-  m.topic = "补录";
-  auto entered = leads::EnterMeeting(store_.get(), m, dir_.File("work"), "user:clerk");
+  const leads::NewMeeting m{.branch_id = "DZB0001",
+                            .kind = "支部委员会",
+                            .held_on = "2024-08-20",
+                            .topic = "补录",
+                            .attendees = 7,
+                            .expected = 9};
+  auto entered = leads::EnterMeeting(store_.get(), m, Work(), "user:clerk");
   ASSERT_TRUE(entered.ok()) << entered.status().ToString();
   EXPECT_EQ(entered->meeting_id, "HY-DZB0001-20240820-1");
   EXPECT_EQ(entered->branch_name, kName1);
@@ -420,7 +392,7 @@ TEST_F(PartyStore, EnteringAMeetingMakesTheMonthMet) {
   ASSERT_TRUE(cal.ok());
   EXPECT_EQ(Cell(*cal, "支部委员会", 8).status, CellStatus::kMet);
   // The same day again gets the next number; both are ledger actions.
-  entered = leads::EnterMeeting(store_.get(), m, dir_.File("work"), "user:clerk");
+  entered = leads::EnterMeeting(store_.get(), m, Work(), "user:clerk");
   ASSERT_TRUE(entered.ok()) << entered.status().ToString();
   EXPECT_EQ(entered->meeting_id, "HY-DZB0001-20240820-2");
   EXPECT_EQ(Count("SELECT COUNT(*) FROM ledger_actions WHERE action = 'party_meeting_add'"),
@@ -431,36 +403,30 @@ TEST_F(PartyStore, EnteringAMeetingMakesTheMonthMet) {
 TEST_F(PartyStore, InvalidMeetingsAreRefusedAndNothingIsWritten) {
   const int64_t rows = Count("SELECT COUNT(*) FROM branch_meetings_versions");
   const int64_t imports = Count("SELECT COUNT(*) FROM imports");
-  leads::NewMeeting ok;
-  ok.branch_id = "DZB0002";
-  ok.kind = "党课";
-  ok.held_on = "2024-09-02";
-  ok.attendees = 9;
-  ok.expected = 10;
+  const leads::NewMeeting ok{.branch_id = "DZB0002",
+                             .kind = "党课",
+                             .held_on = "2024-09-02",
+                             .attendees = 9,
+                             .expected = 10};
   auto refused = [&](leads::NewMeeting m, const std::string& zh_part) {
-    auto r = leads::EnterMeeting(store_.get(), m, dir_.File("work"), "user:clerk");
+    auto r = leads::EnterMeeting(store_.get(), m, Work(), "user:clerk");
     EXPECT_FALSE(r.ok());
     EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument) << r.status().ToString();
     EXPECT_NE(r.status().message_zh().find(zh_part), std::string::npos) << r.status().message_zh();
   };
-  leads::NewMeeting m = ok;
-  m.kind = "支部大会";
-  refused(m, "会议类型");
-  m = ok;
-  m.held_on = "2024-02-30";
-  refused(m, "召开日期");
-  m = ok;
-  m.held_on = "2999-01-01";
-  refused(m, "晚于今天");
-  m = ok;
-  m.branch_id = "DZB9999";
-  refused(m, "未知的支部编号");
-  m = ok;
-  m.attendees = 12;
-  refused(m, "实到人数（12）不能多于应到人数（10）");
-  m = ok;
-  m.meeting_id = "B1";  // already imported
-  refused(m, "已存在");
+  const std::vector<std::pair<const char*, std::function<void(leads::NewMeeting&)>>> wrong = {
+      {"会议类型", [](leads::NewMeeting& m) { m.kind = "支部大会"; }},
+      {"召开日期", [](leads::NewMeeting& m) { m.held_on = "2024-02-30"; }},
+      {"晚于今天", [](leads::NewMeeting& m) { m.held_on = "2999-01-01"; }},
+      {"未知的支部编号", [](leads::NewMeeting& m) { m.branch_id = "DZB9999"; }},
+      {"实到人数（12）不能多于应到人数（10）", [](leads::NewMeeting& m) { m.attendees = 12; }},
+      {"已存在", [](leads::NewMeeting& m) { m.meeting_id = "B1"; }},  // already imported
+  };
+  for (const auto& [zh_part, change] : wrong) {
+    leads::NewMeeting m = ok;
+    change(m);
+    refused(m, zh_part);
+  }
   ASSERT_TRUE(
       leads::AddBranch(db(), NewBranch("DZB0004", "中共某局支部委员会", "某局", ""), "user:admin")
           .ok());
@@ -468,13 +434,13 @@ TEST_F(PartyStore, InvalidMeetingsAreRefusedAndNothingIsWritten) {
   u.status = "dissolved";
   u.dissolved_on = "2024-06-30";
   ASSERT_TRUE(leads::UpdateBranch(db(), "DZB0004", u, "user:admin").ok());
-  m = ok;
+  leads::NewMeeting m = ok;
   m.branch_id = "DZB0004";
   refused(m, "已于 2024-06-30 撤销");
   EXPECT_EQ(Count("SELECT COUNT(*) FROM branch_meetings_versions"), rows);
   EXPECT_EQ(Count("SELECT COUNT(*) FROM imports"), imports);
   // The valid one goes through.
-  EXPECT_TRUE(leads::EnterMeeting(store_.get(), ok, dir_.File("work"), "user:clerk").ok());
+  EXPECT_TRUE(leads::EnterMeeting(store_.get(), ok, Work(), "user:clerk").ok());
 }
 
 TEST_F(PartyStore, WarningsNewestFirstAndSummaryPerOrganisation) {
@@ -526,43 +492,15 @@ TEST_F(PartyStore, WarningsNewestFirstAndSummaryPerOrganisation) {
 // ---------------------------------------------------------------------------
 // Over HTTP: scopes, minutes only in the detail, entry, rights.
 
-constexpr const char* kPassword = "test-password-42";
-
 TEST_F(PartyStore, HttpScopeListsCalendarsAndEntry) {
-  server::AuthParams ap;
-  ASSERT_TRUE(server::CreateUser(db(), {"admin", "管理员", "admin", {}, {}}, kPassword, ap).ok());
-  ASSERT_TRUE(
-      server::CreateUser(db(), {"xihe", "细河承办人", "handler", {"210911"}, {}}, kPassword, ap)
-          .ok());
-  ASSERT_TRUE(
-      server::CreateUser(db(), {"auditor", "审计员", "auditor", {}, {}}, kPassword, ap).ok());
-  auto config = server::LoadServerConfig(dir_.File("p.db"), dir_.File("none.json"));
-  ASSERT_TRUE(config.ok());
-  config->auth.failure_delay_ms = 10;
-  config->as_of = "2024-09-16";
-  auto api = server::Api::Create(*config);
-  ASSERT_TRUE(api.ok()) << api.status().ToString();
-  server::Api* a = api->get();
-  server::HttpOptions o;
-  o.port = 0;
-  o.drain_timeout_seconds = 5;
-  o.body_limit = [a](std::string_view m, std::string_view p) { return a->BodyLimit(m, p); };
-  server::HttpServer http(o, [a](server::Request& r) { return a->Handle(r); });
-  ASSERT_TRUE(http.Listen().ok());
-  std::thread th([&http] { http.Run(); });
-  struct Stop {
-    server::HttpServer& h;
-    std::thread& t;
-    ~Stop() {
-      h.Stop();
-      t.join();
-    }
-  } stop{http, th};
-
-  HttpClient admin(http.port()), xihe(http.port()), auditor(http.port());
-  ASSERT_EQ(admin.Login("admin", kPassword).status, 200);
-  ASSERT_EQ(xihe.Login("xihe", kPassword).status, 200);
-  ASSERT_EQ(auditor.Login("auditor", kPassword).status, 200);
+  ASSERT_TRUE(CreateUsers(db(), {{"admin", "管理员", "admin", {}, {}},
+                                 {"xihe", "细河承办人", "handler", {"210911"}, {}},
+                                 {"auditor", "审计员", "auditor", {}, {}}}));
+  ApiServer server(db_path(), dir_.File("none.json"),
+                   [](server::ServerConfig& c) { c.as_of = "2024-09-16"; });
+  HttpClient admin = server.As("admin", kTestPassword);
+  HttpClient xihe = server.As("xihe", kTestPassword);
+  HttpClient auditor = server.As("auditor", kTestPassword);
   HttpResult r = admin.Post("/api/party/branches", {{"branch_id", "DZB0001"},
                                                     {"name", kName1},
                                                     {"org", "阜新市财政局"},

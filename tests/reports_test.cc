@@ -24,6 +24,7 @@
 #include "store/store.h"
 #include "test_server.h"
 #include "test_util.h"
+#include "workflow_test_util.h"
 
 namespace qf::testing {
 namespace {
@@ -111,18 +112,9 @@ leads::NewReport SampleReport() {
   return r;
 }
 
-class ReportsTest : public ::testing::Test {
+class ReportsTest : public ::testing::Test, public TestStore {
  protected:
-  void SetUp() override {
-    db_path_ = dir_.File("r.db");
-    auto s = Store::Open(db_path_);
-    ASSERT_TRUE(s.ok()) << s.status().ToString();
-    store_ = std::move(s).value();
-  }
-  Db* db() { return store_->db(); }
-  ScratchDir dir_;
-  std::string db_path_;
-  std::unique_ptr<Store> store_;
+  void SetUp() override { ASSERT_NE(store_, nullptr); }
 };
 
 // ---------------------------------------------------------------------------
@@ -171,7 +163,7 @@ TEST(ReportReceipt, ShapeEntropyAndTolerantParsing) {
 
 TEST_F(ReportsTest, PlaintextNeverReachesTheDatabaseOrTheFiles) {
   leads::NewReport r = SampleReport();
-  auto done = leads::SubmitReport(db(), db_path_, r, "public");
+  auto done = leads::SubmitReport(db(), db_path(), r, "public");
   ASSERT_TRUE(done.ok()) << done.status().ToString();
   leads::Receipt receipt;
   ASSERT_TRUE(leads::ParseReceipt(done->receipt, &receipt));
@@ -192,25 +184,25 @@ TEST_F(ReportsTest, PlaintextNeverReachesTheDatabaseOrTheFiles) {
   int64_t rows = 0;
   EXPECT_EQ(FoundInTables(db(), secrets, &rows), std::vector<std::string>{});
   EXPECT_GT(rows, 0);
-  EXPECT_EQ(FoundInFiles(db_path_, secrets), std::vector<std::string>{});
+  EXPECT_EQ(FoundInFiles(db_path(), secrets), std::vector<std::string>{});
   // The sealed attachment is there, under the SHA-256 of its ciphertext.
   std::vector<std::string> kept;
-  for (const auto& e : fs::recursive_directory_iterator(leads::ReportFilesDir(db_path_))) {
+  for (const auto& e : fs::recursive_directory_iterator(leads::ReportFilesDir(db_path()))) {
     if (e.is_regular_file()) kept.push_back(e.path().string());
   }
   ASSERT_EQ(kept.size(), 1u);
   EXPECT_EQ(ToHex(Sha256(ReadAll(kept[0]))), fs::path(kept[0]).filename().string());
   // The office key is private.
   struct stat st;
-  ASSERT_EQ(::stat(leads::OfficeKeyPath(db_path_).c_str(), &st), 0);
+  ASSERT_EQ(::stat(leads::OfficeKeyPath(db_path()).c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
 }
 
 TEST_F(ReportsTest, ReadingOpensTheSealedFieldsAndIsRecorded) {
   leads::NewReport r = SampleReport();
-  auto done = leads::SubmitReport(db(), db_path_, r, "public");
+  auto done = leads::SubmitReport(db(), db_path(), r, "public");
   ASSERT_TRUE(done.ok()) << done.status().ToString();
-  auto d = leads::ReadReport(db(), db_path_, done->id, "user:analyst");
+  auto d = leads::ReadReport(db(), db_path(), done->id, "user:analyst");
   ASSERT_TRUE(d.ok()) << d.status().ToString();
   EXPECT_EQ(d->content, r.content);
   EXPECT_EQ(d->target, r.target);
@@ -219,11 +211,11 @@ TEST_F(ReportsTest, ReadingOpensTheSealedFieldsAndIsRecorded) {
   ASSERT_EQ(d->attachments.size(), 1u);
   EXPECT_EQ(d->attachments[0].name, r.attachments[0].name);
   EXPECT_EQ(d->attachments[0].size, static_cast<int64_t>(r.attachments[0].bytes.size()));
-  auto f = leads::ReadReportAttachment(db(), db_path_, done->id, 1, "user:analyst");
+  auto f = leads::ReadReportAttachment(db(), db_path(), done->id, 1, "user:analyst");
   ASSERT_TRUE(f.ok()) << f.status().ToString();
   EXPECT_EQ(f->bytes, r.attachments[0].bytes);
   EXPECT_EQ(f->mime, "application/pdf");
-  EXPECT_EQ(leads::ReadReportAttachment(db(), db_path_, done->id, 2, "x").status().code(),
+  EXPECT_EQ(leads::ReadReportAttachment(db(), db_path(), done->id, 2, "x").status().code(),
             Status::Code::kNotFound);
   // Each reading is a ledger action that names the report but holds no text.
   auto q = db()->Prepare(
@@ -240,18 +232,18 @@ TEST_F(ReportsTest, ReadingOpensTheSealedFieldsAndIsRecorded) {
                                                "report_read user:analyst " + target,
                                                "report_attachment_read user:analyst " + target}));
   // An altered file is refused, not decrypted.
-  std::string path = leads::ReportFilesDir(db_path_) + "/" + d->attachments[0].sha256.substr(0, 2) +
-                     "/" + d->attachments[0].sha256;
+  std::string path = leads::ReportFilesDir(db_path()) + "/" +
+                     d->attachments[0].sha256.substr(0, 2) + "/" + d->attachments[0].sha256;
   std::string bytes = ReadAll(path);
   bytes[bytes.size() / 2] ^= 1;
   std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
-  EXPECT_EQ(leads::ReadReportAttachment(db(), db_path_, done->id, 1, "x").status().code(),
+  EXPECT_EQ(leads::ReadReportAttachment(db(), db_path(), done->id, 1, "x").status().code(),
             Status::Code::kCorruption);
   // Another office's key opens nothing.
   ScratchDir other;
   auto k = leads::OfficeKey::LoadOrCreate(other.File("o.key"));
   ASSERT_TRUE(k.ok());
-  auto mine = leads::OfficeKey::LoadOrCreate(leads::OfficeKeyPath(db_path_));
+  auto mine = leads::OfficeKey::LoadOrCreate(leads::OfficeKeyPath(db_path()));
   ASSERT_TRUE(mine.ok());
   EXPECT_FALSE(k->Open(mine->Seal("x")).ok());
   EXPECT_EQ(mine->Open(mine->Seal("秘密")).value(), "秘密");
@@ -262,7 +254,7 @@ TEST_F(ReportsTest, LookupAnswersTheSameForWrongAndUnknownCodes) {
   r.anonymous = true;
   r.contact_name.clear();
   r.contact_phone.clear();
-  auto done = leads::SubmitReport(db(), db_path_, r, "public");
+  auto done = leads::SubmitReport(db(), db_path(), r, "public");
   ASSERT_TRUE(done.ok()) << done.status().ToString();
   auto st = leads::LookupReport(db(), done->receipt);
   ASSERT_TRUE(st.ok()) << st.status().ToString();
@@ -340,12 +332,12 @@ TEST_F(ReportsTest, SubmissionLimits) {
   // Nothing is stored for a refused submission.
   r = ok;
   r.kind = "praise";
-  EXPECT_FALSE(leads::SubmitReport(db(), db_path_, r, "public").ok());
+  EXPECT_FALSE(leads::SubmitReport(db(), db_path(), r, "public").ok());
   EXPECT_EQ(db()->QueryInt("SELECT COUNT(*) FROM reports").value(), 0);
 }
 
 TEST_F(ReportsTest, StatusReplyAndTransitions) {
-  auto done = leads::SubmitReport(db(), db_path_, SampleReport(), "os:clerk");
+  auto done = leads::SubmitReport(db(), db_path(), SampleReport(), "os:clerk");
   ASSERT_TRUE(done.ok()) << done.status().ToString();
   leads::ReportUpdate u;
   u.status = "in_progress";
@@ -376,7 +368,7 @@ TEST_F(ReportsTest, StatusReplyAndTransitions) {
 }
 
 TEST_F(ReportsTest, ToLeadInOneActionKeepsTheLinkAndNoText) {
-  auto done = leads::SubmitReport(db(), db_path_, SampleReport(), "public");
+  auto done = leads::SubmitReport(db(), db_path(), SampleReport(), "public");
   ASSERT_TRUE(done.ok()) << done.status().ToString();
   bool created = false;
   auto lead_id = leads::ReportToLead(db(), done->id, "user:analyst", 70, &created);
@@ -457,16 +449,14 @@ std::string TemplateDb() {
     std::string p = dir.File("reports-template.db");
     auto store = Store::Open(p);
     EXPECT_TRUE(store.ok());
-    server::AuthParams params;
-    std::vector<server::NewUser> users = {
-        {"admin", "管理员", "admin", {}, {}},     {"leader", "领导", "leader", {}, {}},
-        {"analyst", "分析员", "analyst", {}, {}}, {"xihe", "细河分析员", "analyst", {"210911"}, {}},
-        {"clerk", "承办人", "handler", {}, {}},   {"auditor", "审计员", "auditor", {}, {}},
-    };
-    for (const auto& u : users) {
-      Status s = server::CreateUser((*store)->db(), u, kPassword, params);
-      EXPECT_TRUE(s.ok()) << s.ToString();
-    }
+    EXPECT_TRUE(CreateUsers((*store)->db(),
+                            {{"admin", "管理员", "admin", {}, {}},
+                             {"leader", "领导", "leader", {}, {}},
+                             {"analyst", "分析员", "analyst", {}, {}},
+                             {"xihe", "细河分析员", "analyst", {"210911"}, {}},
+                             {"clerk", "承办人", "handler", {}, {}},
+                             {"auditor", "审计员", "auditor", {}, {}}},
+                            kPassword));
     return p;
   }();
   return path;

@@ -19,6 +19,7 @@
 #include "store/store.h"
 #include "test_server.h"
 #include "test_util.h"
+#include "workflow_test_util.h"
 
 namespace qf::testing {
 namespace {
@@ -39,28 +40,19 @@ class DataServer {
     {
       auto store = Store::Open(db_);
       EXPECT_TRUE(store.ok());
-      server::AuthParams params;
-      std::vector<server::NewUser> users = {
-          {"admin", "管理员", "admin", {}, {}},
-          {"analyst", "分析员", "analyst", {}, {}},
-          {"clerk", "承办人", "handler", {"210911"}, {}},
-          {"other", "另一承办人", "handler", {"210902"}, {}},
-          {"leader", "领导", "leader", {}, {}},
-      };
-      for (const auto& u : users) {
-        Status s = server::CreateUser((*store)->db(), u, kPassword, params);
-        EXPECT_TRUE(s.ok()) << s.ToString();
-      }
+      EXPECT_TRUE(CreateUsers((*store)->db(),
+                              {{"admin", "管理员", "admin", {}, {}},
+                               {"analyst", "分析员", "analyst", {}, {}},
+                               {"clerk", "承办人", "handler", {"210911"}, {}},
+                               {"other", "另一承办人", "handler", {"210902"}, {}},
+                               {"leader", "领导", "leader", {}, {}}},
+                              kPassword));
     }
     server_ = std::make_unique<ApiServer>(db_, settings_, tune, spool);
   }
   HttpClient As(const std::string& user) const { return server_->As(user, kPassword); }
   std::unique_ptr<Db> Open() const { return std::move(Db::Open(db_)).value(); }
-  int64_t Q(const std::string& sql) const {
-    auto r = Open()->QueryInt(sql);
-    EXPECT_TRUE(r.ok()) << sql;
-    return r.ok() ? r.value() : -1;
-  }
+  int64_t Q(const std::string& sql) const { return qf::testing::Q(Open().get(), sql); }
   std::string SettingsText() const {
     std::ifstream in(settings_);
     std::stringstream ss;

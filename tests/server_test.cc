@@ -17,6 +17,7 @@
 #include "store/schema.h"
 #include "test_server.h"
 #include "test_util.h"
+#include "workflow_test_util.h"
 
 namespace qf::testing {
 namespace {
@@ -29,12 +30,6 @@ const char* kPassword = "test-password-42";
 bool Row(Stmt& q) {
   auto r = q.Step();
   return r.ok() && r.value();
-}
-
-int64_t Q(Db* db, const std::string& sql) {
-  auto r = db->QueryInt(sql);
-  EXPECT_TRUE(r.ok()) << sql;
-  return r.ok() ? r.value() : -1;
 }
 
 // The shared city, scanned, with one account per role; built once per test
@@ -55,7 +50,6 @@ std::string TemplateDb() {
       EXPECT_TRUE(store.ok());
       auto scan = leads::Scan(store->get(), {});
       EXPECT_TRUE(scan.ok()) << scan.status().ToString();
-      server::AuthParams params;
       Db* db = (*store)->db();
       // The handler works for the organisation with the most 细河区 leads.
       auto org = db->Prepare(
@@ -72,10 +66,7 @@ std::string TemplateDb() {
           {"auditor", "审计员", "auditor", {}, {}},
           {"city", "市级领导", "leader", {"210900"}, {}},
       };
-      for (const auto& u : users) {
-        Status s = server::CreateUser(db, u, kPassword, params);
-        EXPECT_TRUE(s.ok()) << s.ToString();
-      }
+      EXPECT_TRUE(CreateUsers(db, users, kPassword));
       store->reset();
       std::ofstream(city.dir + "/server.ready") << "ok\n";
     }
@@ -648,21 +639,6 @@ TEST(Server, ServeStopsGracefullyOnSigterm) {
 
 namespace qf::testing {
 namespace {
-
-std::string UrlEncode(const std::string& s) {
-  static const char* hex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += hex[c >> 4];
-      out += hex[c & 15];
-    }
-  }
-  return out;
-}
 
 // The relationship graph and the review of name-only matches over HTTP:
 // unscoped roles see the graph, scoped ones only a lead's; masked unless

@@ -19,12 +19,6 @@ namespace qf::cli {
 
 namespace {
 
-Format FormatOf(const std::string& s) {
-  Format f = Format::kTable;
-  ParseFormat(s, &f);
-  return f;
-}
-
 std::string StatusText(const leads::DutyItem& it, const leads::DutyState& s, bool zh) {
   if (it.status == "done") {
     bool late = it.completed_on > it.due_on;

@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "common/calendar.h"
+#include "common/scratch_dir.h"
 #include "common/text.h"
 #include "engine/runner.h"
 #include "ingest/value.h"
@@ -30,10 +31,6 @@ Result<leads::EnforcementParams> Params(Store* store, int decision_days) {
                       leads::LoadEnforcementParams(engine::SettingsPathFor(store->db_path())));
   if (decision_days > 0) p.decision_working_days = decision_days;
   return p;
-}
-
-std::string WorkDir(Store* store, const char* what) {
-  return store->db_path() + ".uploads/enforcement-cli-" + what + "-" + std::to_string(::getpid());
 }
 
 std::string Yuan(const std::optional<int64_t>& fen) {
@@ -76,8 +73,6 @@ Table CaseTable(const std::vector<leads::EnforcementCase>& rows, bool zh) {
   }
   return t;
 }
-
-bool ToFormat(const std::string& s, Format* f) { return ParseFormat(s, f); }
 
 }  // namespace
 
@@ -123,8 +118,7 @@ void RegisterEnforcement(CLI::App& app, Globals& g, int& exit_code) {
       f.limit = b->limit;
       int64_t total = 0;
       auto rows = leads::FilterEnforcementCases(cases, f, &total);
-      Format out = Format::kTable;
-      ToFormat(b->format, &out);
+      const Format out = FormatOf(b->format);
       if (out == Format::kTable) {
         const bool zh = g.zh();
         std::cout << (zh ? "截至 " : "as of ") << bd.as_of << (zh ? "  案件 " : "  cases ")
@@ -211,10 +205,9 @@ void RegisterEnforcement(CLI::App& app, Globals& g, int& exit_code) {
         rest = semi == std::string_view::npos ? std::string_view() : rest.substr(semi + 1);
       }
       if (!nc_av->empty()) c.has_av_record = *nc_av == "yes";
-      std::string work = WorkDir(store, "register");
+      const std::string work = CliWorkDir(store, "enforcement-cli-register");
+      ScratchDir scratch{work};
       auto r = leads::RegisterEnforcementCase(store, c, work, Globals::Actor());
-      std::error_code ec;
-      std::filesystem::remove_all(work, ec);
       QF_RETURN_IF_ERROR(r.status());
       std::cout << (g.zh() ? "已登记 " : "registered ") << r->case_id << "\n";
       return Status::OK();
@@ -239,10 +232,9 @@ void RegisterEnforcement(CLI::App& app, Globals& g, int& exit_code) {
         QF_ASSIGN_OR_RETURN(c.penalty_fen, ParseMoneyFen(*cl_yuan));
       }
       if (!cl_av->empty()) c.has_av_record = *cl_av == "yes";
-      std::string work = WorkDir(store, "close");
+      const std::string work = CliWorkDir(store, "enforcement-cli-close");
+      ScratchDir scratch{work};
       auto r = leads::CloseEnforcementCase(store, *cl_id, c, work, Globals::Actor());
-      std::error_code ec;
-      std::filesystem::remove_all(work, ec);
       QF_RETURN_IF_ERROR(r.status());
       std::cout << (g.zh() ? "已结案 " : "closed ") << r->case_id << "  " << StateText(*r, g.zh())
                 << "\n";
@@ -314,10 +306,9 @@ void RegisterEnforcement(CLI::App& app, Globals& g, int& exit_code) {
       if (!pb_yuan->empty()) {
         QF_ASSIGN_OR_RETURN(in.penalty_fen, ParseMoneyFen(*pb_yuan));
       }
-      std::string work = WorkDir(store, "publish");
+      const std::string work = CliWorkDir(store, "enforcement-cli-publish");
+      ScratchDir scratch{work};
       auto p = leads::PublishEnforcementCase(store, *pb_id, in, work, Globals::Actor());
-      std::error_code ec;
-      std::filesystem::remove_all(work, ec);
       QF_RETURN_IF_ERROR(p.status());
       std::cout << (g.zh() ? "已公示 " : "published ") << p->case_id << "  " << p->published_at
                 << "\n"
@@ -354,8 +345,7 @@ void RegisterEnforcement(CLI::App& app, Globals& g, int& exit_code) {
         t.rows.push_back({d.case_id, d.org, d.kind, d.target_name, d.target_code, d.result,
                           std::to_string(d.penalty_fen), d.decided_on, d.published_at});
       }
-      Format out = Format::kTable;
-      ToFormat(*pf_format, &out);
+      const Format out = FormatOf(*pf_format);
       Print(t, out);
       if (out == Format::kTable) {
         std::cout << (g.zh() ? "共 " : "") << total << (g.zh() ? " 条" : " decisions") << "\n";

@@ -10,6 +10,7 @@
 
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "common/scratch_dir.h"
 #include "engine/runner.h"
 #include "ingest/value.h"
 #include "leads/hotline.h"
@@ -18,18 +19,8 @@ namespace qf::cli {
 
 namespace {
 
-Format FormatOf(const std::string& s) {
-  Format f = Format::kTable;
-  ParseFormat(s, &f);
-  return f;
-}
-
 Result<models::ClockLimits> LimitsFor(Store* store) {
   return leads::HotlineLimits(engine::SettingsPathFor(store->db_path()));
-}
-
-std::string WorkDir(Store* store) {
-  return store->db_path() + ".uploads/hotline-cli-" + std::to_string(::getpid());
 }
 
 std::string Percent(const std::optional<double>& r) {
@@ -200,12 +191,10 @@ void RegisterHotline(CLI::App& app, Globals& g, int& exit_code) {
   reg->add_option("--org", o->assigned_org, "承办单位 assigned organisation");
   reg->callback([&g, &exit_code, o]() {
     g.WithStore(exit_code, [&](Store* store) -> Status {
-      const std::string work = WorkDir(store);
-      auto id = leads::RegisterOrder(store, *o, work, Globals::Actor());
-      std::error_code ec;
-      std::filesystem::remove_all(work, ec);
-      if (!id.ok()) return id.status();
-      std::cout << (g.zh() ? "已登记工单 " : "registered ") << *id << "\n";
+      const std::string work = CliWorkDir(store, "hotline-cli");
+      ScratchDir scratch{work};
+      QF_ASSIGN_OR_RETURN(std::string id, leads::RegisterOrder(store, *o, work, Globals::Actor()));
+      std::cout << (g.zh() ? "已登记工单 " : "registered ") << id << "\n";
       return Status::OK();
     });
   });
@@ -229,10 +218,9 @@ void RegisterHotline(CLI::App& app, Globals& g, int& exit_code) {
   act->callback([&g, &exit_code, a]() {
     g.WithStore(exit_code, [&](Store* store) -> Status {
       QF_ASSIGN_OR_RETURN(models::ClockLimits limits, LimitsFor(store));
-      const std::string work = WorkDir(store);
+      const std::string work = CliWorkDir(store, "hotline-cli");
+      ScratchDir scratch{work};
       auto done = leads::ApplyAction(store, a->id, a->action, limits, work, Globals::Actor());
-      std::error_code ec;
-      std::filesystem::remove_all(work, ec);
       if (!done.ok()) return done.status();
       const auto& e = done->events.back();
       std::cout << (g.zh() ? "已记录 " : "recorded ") << e.at << " " << e.action << "\n";

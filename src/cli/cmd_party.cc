@@ -12,6 +12,7 @@
 
 #include "cli/commands.h"
 #include "cli/output.h"
+#include "common/scratch_dir.h"
 #include "engine/runner.h"
 #include "ingest/value.h"
 #include "leads/party.h"
@@ -25,12 +26,6 @@ Result<leads::PartyParams> ParamsFor(Store* store, int warn_days) {
                       leads::LoadPartyParams(engine::SettingsPathFor(store->db_path())));
   if (warn_days >= 0) p.warn_working_days = warn_days;
   return p;
-}
-
-Format FormatOf(const std::string& s) {
-  Format f = Format::kTable;
-  ParseFormat(s, &f);
-  return f;
 }
 
 std::string CountText(int64_t v) { return v < 0 ? "" : std::to_string(v); }
@@ -281,15 +276,8 @@ void RegisterParty(CLI::App& app, Globals& g, int& exit_code) {
   madd->add_option("--id", nm->meeting_id, "会议编号（默认自动生成） meeting id");
   madd->callback([&g, &exit_code, nm]() {
     g.WithStore(exit_code, [&](Store* store) -> Status {
-      std::string work = store->db_path() + ".uploads/meeting-cli-" +
-                         std::to_string(static_cast<long long>(::getpid()));
-      struct Cleanup {
-        std::string dir;
-        ~Cleanup() {
-          std::error_code ec;
-          std::filesystem::remove_all(dir, ec);
-        }
-      } cleanup{work};
+      const std::string work = CliWorkDir(store, "meeting-cli");
+      ScratchDir scratch{work};
       QF_ASSIGN_OR_RETURN(leads::Meeting m,
                           leads::EnterMeeting(store, *nm, work, Globals::Actor()));
       std::cout << (g.zh() ? "已录入 " : "entered ") << m.meeting_id << "  " << m.branch_id << "  "

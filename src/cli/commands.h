@@ -49,6 +49,9 @@ inline constexpr int kExitInternal = 3;
 // --as-of option) when given, else the settings' server.as_of — as the
 // server does —, else today in Asia/Shanghai.
 Result<CivilDate> AsOfArg(Store* store, const std::string& text);
+// "<db>.uploads/<what>-<pid>": the importer's scratch folder for one entry
+// from the command line (remove it after, e.g. with qf::ScratchDir).
+std::string CliWorkDir(Store* store, const std::string& what);
 
 void RegisterImport(CLI::App& app, Globals& g, int& exit_code);
 void RegisterDatasets(CLI::App& app, Globals& g, int& exit_code);

@@ -1,5 +1,7 @@
 // qingfeng (清风): the command-line entry point. Global options, then one
 // subcommand; see `qingfeng --help`.
+#include <unistd.h>
+
 #include <cstdlib>
 #include <iostream>
 
@@ -49,6 +51,10 @@ Result<CivilDate> AsOfArg(Store* store, const std::string& text) {
       server::LoadServerConfig(store->db_path(), engine::SettingsPathFor(store->db_path())));
   if (auto d = ParseDate(config.as_of)) return *d;
   return TodayShanghai();
+}
+
+std::string CliWorkDir(Store* store, const std::string& what) {
+  return store->db_path() + ".uploads/" + what + "-" + std::to_string(::getpid());
 }
 
 }  // namespace qf::cli

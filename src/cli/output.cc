@@ -8,6 +8,12 @@
 
 namespace qf::cli {
 
+Format FormatOf(const std::string& s) {
+  Format f = Format::kTable;
+  ParseFormat(s, &f);
+  return f;
+}
+
 bool ParseFormat(const std::string& s, Format* out) {
   if (s == "table") {
     *out = Format::kTable;

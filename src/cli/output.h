@@ -12,6 +12,8 @@ namespace qf::cli {
 enum class Format { kTable, kJsonl, kCsv };
 // Parses "table" / "jsonl" / "csv"; false if unknown.
 bool ParseFormat(const std::string& s, Format* out);
+// --format's value (CLI11 has checked it) as a Format; anything else is the table.
+Format FormatOf(const std::string& s);
 
 struct Table {
   std::vector<std::string> keys;     // field names for jsonl/csv

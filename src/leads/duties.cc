@@ -1,7 +1,6 @@
 #include "leads/duties.h"
 
 #include <unistd.h>
-#include <xlsxwriter.h>
 
 #include <algorithm>
 #include <atomic>
@@ -17,10 +16,12 @@
 
 #include "common/calendar.h"
 #include "common/hash.h"
+#include "common/xlsx_writer.h"
 #include "ingest/identifiers.h"
 #include "ingest/value.h"
 #include "leads/scope.h"
 #include "ledger/ledger.h"
+#include "store/blob_store.h"
 
 namespace qf::leads {
 
@@ -744,7 +745,7 @@ Result<std::vector<DutyCheck>> ChecksOf(Db* db, int64_t item_id) {
 // Evidence files
 
 std::string DutyFilePath(const std::string& db_path, const std::string& sha256) {
-  return db_path + ".files/" + sha256.substr(0, 2) + "/" + sha256;
+  return BlobPath(db_path + ".files", sha256);
 }
 
 Result<DutyAttachment> AddDutyAttachment(Db* db, const std::string& db_path, int64_t item_id,
@@ -772,22 +773,7 @@ Result<DutyAttachment> AddDutyAttachment(Db* db, const std::string& db_path, int
   a.size = static_cast<int64_t>(bytes.size());
   a.at = NowShanghai();
   a.author = actor;
-  const std::string path = DutyFilePath(db_path, a.sha256);
-  std::error_code ec;
-  if (!fs::exists(path, ec)) {
-    fs::create_directories(fs::path(path).parent_path(), ec);
-    if (ec) return Status::IOError("cannot create " + fs::path(path).parent_path().string());
-    static std::atomic<int> counter{0};
-    const std::string tmp =
-        path + ".incoming-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
-    {
-      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-      out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-      if (!out) return Status::IOError("cannot write " + tmp);
-    }
-    fs::rename(tmp, path, ec);  // the same content under the same name: a race is harmless
-    if (ec) return Status::IOError("cannot keep " + path + ": " + ec.message());
-  }
+  QF_RETURN_IF_ERROR(WriteBlobOnce(DutyFilePath(db_path, a.sha256), bytes));
   QF_RETURN_IF_ERROR(InLedgerTx(db, [&](ledger::Ledger* led) -> Status {
     QF_ASSIGN_OR_RETURN(int64_t seq,
                         db->QueryInt("SELECT COALESCE(MAX(seq), 0) + 1 FROM duty_attachments "
@@ -828,14 +814,7 @@ Result<std::vector<DutyAttachment>> AttachmentsOfItem(Db* db, int64_t item_id) {
 }
 
 Result<std::string> ReadDutyAttachment(const std::string& db_path, const DutyAttachment& a) {
-  std::ifstream in(DutyFilePath(db_path, a.sha256), std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string bytes = ss.str();
-  if (!in || ToHex(Sha256(bytes)) != a.sha256) {
-    return Status::Corruption("evidence file " + a.sha256 + " is missing or altered");
-  }
-  return bytes;
+  return ReadBlob(DutyFilePath(db_path, a.sha256), a.sha256, "evidence file");
 }
 
 // ---------------------------------------------------------------------------
@@ -1061,76 +1040,18 @@ Result<DutyAssessment> AssessDuties(Db* db, int year, const CivilDate& as_of,
 
 namespace {
 
-// A workbook written to a private temporary file and read back, since
-// libxlsxwriter writes only to files. (The same shape as the lead exports'
-// writer in server/api_export.cc, which is private to that file.)
-class Workbook {
+// The assessment's workbook: wrapped header titles, scores to one decimal.
+class Workbook : public XlsxWriter {
  public:
-  Workbook() {
-    char tmpl[] = "/tmp/qingfeng-duties-XXXXXX";
-    int fd = mkstemp(tmpl);
-    if (fd >= 0) {
-      close(fd);
-      path_ = tmpl;
-      wb_ = workbook_new(path_.c_str());
-    }
-    if (wb_ != nullptr) {
-      header_ = workbook_add_format(wb_);
-      format_set_bold(header_);
-      format_set_bg_color(header_, 0xDDE6F0);
-      format_set_border(header_, LXW_BORDER_THIN);
-      format_set_text_wrap(header_);
-      format_set_align(header_, LXW_ALIGN_VERTICAL_CENTER);
-      wrap_ = workbook_add_format(wb_);
-      format_set_text_wrap(wrap_);
-      format_set_align(wrap_, LXW_ALIGN_VERTICAL_TOP);
-      score_ = workbook_add_format(wb_);
-      format_set_num_format(score_, "0.0");
-    }
-  }
-  ~Workbook() {
-    if (wb_ != nullptr) workbook_close(wb_);
-    if (!path_.empty()) std::remove(path_.c_str());
-  }
-  bool ok() const { return wb_ != nullptr; }
-  lxw_worksheet* Sheet(const char* name, const std::vector<std::pair<std::string, double>>& cols) {
-    lxw_worksheet* ws = workbook_add_worksheet(wb_, name);
-    for (size_t i = 0; i < cols.size(); ++i) {
-      worksheet_write_string(ws, 0, static_cast<lxw_col_t>(i), cols[i].first.c_str(), header_);
-      worksheet_set_column(ws, static_cast<lxw_col_t>(i), static_cast<lxw_col_t>(i), cols[i].second,
-                           wrap_);
-    }
-    worksheet_freeze_panes(ws, 1, 0);
-    return ws;
-  }
-  void Text(lxw_worksheet* ws, size_t row, size_t col, const std::string& v) {
-    std::string s = v.size() > 32000 ? v.substr(0, 32000) + "…" : v;
-    worksheet_write_string(ws, static_cast<lxw_row_t>(row), static_cast<lxw_col_t>(col), s.c_str(),
-                           nullptr);
-  }
-  void Number(lxw_worksheet* ws, size_t row, size_t col, double v) {
-    worksheet_write_number(ws, static_cast<lxw_row_t>(row), static_cast<lxw_col_t>(col), v,
-                           nullptr);
+  Workbook() : XlsxWriter(/*wrap_header=*/true) {
+    if (ok()) score_ = NumberFormat("0.0");
   }
   void Score(lxw_worksheet* ws, size_t row, size_t col, double v) {
     if (v < 0) return;  // no score: an empty cell
-    worksheet_write_number(ws, static_cast<lxw_row_t>(row), static_cast<lxw_col_t>(col), v, score_);
-  }
-  Result<std::string> Finish() {
-    lxw_error e = workbook_close(wb_);
-    wb_ = nullptr;
-    if (e != LXW_NO_ERROR) return Status::IOError(std::string("xlsx: ") + lxw_strerror(e));
-    std::ifstream in(path_, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    Number(ws, row, col, v, score_);
   }
 
  private:
-  std::string path_;
-  lxw_workbook* wb_ = nullptr;
-  lxw_format* header_ = nullptr;
-  lxw_format* wrap_ = nullptr;
   lxw_format* score_ = nullptr;
 };
 

@@ -21,6 +21,7 @@
 #include "ingest/value.h"
 #include "ledger/ledger.h"
 #include "ledger/merkle.h"
+#include "store/blob_store.h"
 
 namespace qf::leads {
 
@@ -542,7 +543,7 @@ Result<AvMediaType> DetectAvMediaType(std::string_view head, std::string_view fi
 }
 
 std::string AvMediaPath(const std::string& files_dir, const std::string& sha256) {
-  return files_dir + "/" + sha256.substr(0, 2) + "/" + sha256;
+  return BlobPath(files_dir, sha256);
 }
 
 namespace {

@@ -108,6 +108,20 @@ constexpr const char* kBranchCols =
     "branch_id, name, org, region_code, secretary, members, voting_members, set_up_on, status, "
     "dissolved_on, created_by, created_at, updated_by, updated_at";
 
+// A branch's editable fields, name … dissolved_on (kBranchCols' order), at `first` onwards:
+// the insert and the update bind the same nine.
+void BindBranchFields(Stmt* q, int first, const Branch& b) {
+  q->BindText(first, b.name);
+  q->BindText(first + 1, b.org);
+  q->BindText(first + 2, b.region_code);
+  q->BindText(first + 3, b.secretary);
+  q->BindInt(first + 4, b.members);
+  q->BindInt(first + 5, b.voting_members);
+  q->BindText(first + 6, b.set_up_on);
+  q->BindText(first + 7, b.status);
+  q->BindText(first + 8, b.dissolved_on);
+}
+
 Branch BranchFromRow(const Stmt& q) {
   Branch b;
   b.branch_id = q.Text(0);
@@ -338,15 +352,7 @@ Result<Branch> AddBranch(Db* db, Branch b, const std::string& actor) {
                       db->Prepare(std::string("INSERT INTO party_branches (") + kBranchCols +
                                   ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   ins.BindText(1, b.branch_id);
-  ins.BindText(2, b.name);
-  ins.BindText(3, b.org);
-  ins.BindText(4, b.region_code);
-  ins.BindText(5, b.secretary);
-  ins.BindInt(6, b.members);
-  ins.BindInt(7, b.voting_members);
-  ins.BindText(8, b.set_up_on);
-  ins.BindText(9, b.status);
-  ins.BindText(10, b.dissolved_on);
+  BindBranchFields(&ins, 2, b);
   ins.BindText(11, actor);
   ins.BindText(12, now);
   ins.BindText(13, actor);
@@ -398,15 +404,7 @@ Result<Branch> UpdateBranch(Db* db, const std::string& branch_id, const BranchUp
                                   "secretary = ?, members = ?, voting_members = ?, set_up_on = ?, "
                                   "status = ?, dissolved_on = ?, updated_by = ?, updated_at = ? "
                                   "WHERE branch_id = ?"));
-  up.BindText(1, b.name);
-  up.BindText(2, b.org);
-  up.BindText(3, b.region_code);
-  up.BindText(4, b.secretary);
-  up.BindInt(5, b.members);
-  up.BindInt(6, b.voting_members);
-  up.BindText(7, b.set_up_on);
-  up.BindText(8, b.status);
-  up.BindText(9, b.dissolved_on);
+  BindBranchFields(&up, 1, b);
   up.BindText(10, actor);
   up.BindText(11, NowShanghai());
   up.BindText(12, branch_id);

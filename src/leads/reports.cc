@@ -19,6 +19,7 @@
 #include "leads/lead_store.h"
 #include "ledger/checkpoint.h"
 #include "ledger/ledger.h"
+#include "store/blob_store.h"
 
 namespace qf::leads {
 
@@ -132,23 +133,7 @@ bool GoodMime(const std::string& m) {
 }
 
 std::string AttachmentPath(const std::string& db_path, const std::string& sha) {
-  return ReportFilesDir(db_path) + "/" + sha.substr(0, 2) + "/" + sha;
-}
-
-Status WriteFileOnce(const std::string& path, std::string_view bytes) {
-  std::error_code ec;
-  if (fs::exists(path, ec)) return Status::OK();
-  fs::create_directories(fs::path(path).parent_path(), ec);
-  if (ec) return Status::IOError("cannot create " + fs::path(path).parent_path().string());
-  std::string tmp = path + ".tmp" + RandomBase32(8);
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (!out) return Status::IOError("cannot write " + tmp);
-  }
-  fs::rename(tmp, path, ec);  // the name is the content's hash: a race is harmless
-  if (ec) return Status::IOError("cannot keep " + path + ": " + ec.message());
-  return Status::OK();
+  return BlobPath(ReportFilesDir(db_path), sha);
 }
 
 constexpr const char* kSummaryColumns =
@@ -418,7 +403,7 @@ Result<SubmitResult> SubmitReport(Db* db, const std::string& db_path, const NewR
   for (const ReportFile& a : r.attachments) {
     std::string sealed = key.Seal(a.bytes);
     std::string sha = ToHex(Sha256(sealed));
-    QF_RETURN_IF_ERROR(WriteFileOnce(AttachmentPath(db_path, sha), sealed));
+    QF_RETURN_IF_ERROR(WriteBlobOnce(AttachmentPath(db_path, sha), sealed));
     kept.push_back({sha, key.Seal(a.name), a.mime.empty() ? "application/octet-stream" : a.mime,
                     static_cast<int64_t>(a.bytes.size())});
   }
@@ -645,13 +630,8 @@ Result<ReportFile> ReadReportAttachment(Db* db, const std::string& db_path, int6
   QF_RETURN_IF_ERROR(
       Record(db, actor, "report_attachment_read", s.lookup_id, nlohmann::json{{"seq", seq}}));
   QF_ASSIGN_OR_RETURN(OfficeKey key, OfficeKey::LoadOrCreate(OfficeKeyPath(db_path)));
-  std::ifstream in(AttachmentPath(db_path, sha), std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  std::string sealed = ss.str();
-  if (!in || ToHex(Sha256(sealed)) != sha) {
-    return Status::Corruption("report attachment " + sha + " is missing or altered");
-  }
+  QF_ASSIGN_OR_RETURN(std::string sealed,
+                      ReadBlob(AttachmentPath(db_path, sha), sha, "report attachment"));
   ReportFile f;
   QF_ASSIGN_OR_RETURN(f.name, key.Open(name_sealed));
   QF_ASSIGN_OR_RETURN(f.bytes, key.Open(sealed));

@@ -25,6 +25,10 @@
 #include "server/http.h"
 #include "store/db.h"
 
+namespace qf {
+class Store;
+}  // namespace qf
+
 namespace qf::leads {
 struct LiveNetwork;
 }  // namespace qf::leads
@@ -294,6 +298,19 @@ class Api {
   // A copy of the job, after waiting up to `wait_ms` for it to finish; false when unknown.
   bool GetJob(int64_t id, Job* out, int wait_ms = 0);
   std::vector<Job> RecentJobs(const std::string& kind);
+  // Rows entered through the importer (register, close, publish, a meeting)
+  // queue as jobs behind the imports. The work gets a store of its own and a
+  // scratch folder ("<db>.uploads/<work_name>-…") removed afterwards.
+  using EntryWork =
+      std::function<Result<nlohmann::json>(Store* store, const std::string& work_dir)>;
+  int64_t SubmitEntryJob(Ctx& c, std::string kind, nlohmann::json info,
+                         const std::string& work_name, EntryWork work);
+  // Waits up to a minute for the entry job; true when done. Else *answer is
+  // the reply: 500 when lost, the error (its field by `field_of`) when
+  // failed, 202 with `queued` plus the job and its state while it waits.
+  using FieldOfError = std::string (*)(const Status&);
+  bool AwaitEntryJob(int64_t id, FieldOfError field_of, const nlohmann::json& queued, Job* job,
+                     Response* answer);
   // A job as GET /api/imports/jobs/{job} and /api/scans/jobs/{job} show it.
   static nlohmann::json JobJson(const Job& job);
   // The job the route's {job} names, when it is of one of `kinds` (and, with

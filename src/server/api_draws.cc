@@ -14,8 +14,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string Actor(const Principal& p) { return "user:" + p.name; }
-
 json SummaryJson(const leads::DrawSummary& s) {
   json plan = json::parse(s.plan_json, nullptr, false);
   return {{"id", s.id},
@@ -65,13 +63,6 @@ json DetailJson(const leads::DrawDetail& d, bool unmask) {
   j["target_list"] = targets;
   j["recusals"] = rec;
   return j;
-}
-
-bool ParseId(const std::string& text, int64_t* id) {
-  if (text.empty() || text.size() > 15 || text.find_first_not_of("0123456789") != std::string::npos)
-    return false;
-  *id = std::stoll(text);
-  return *id > 0;
 }
 
 // ratios: {"A": 3, "B": 5, …} in percent.
@@ -170,10 +161,7 @@ static Result<leads::DrawDetail> VisibleDraw(Api::Ctx& c, Response* denied) {
   }
   auto d = leads::GetDraw(c.db(), id);
   if (!d.ok()) {
-    *denied = d.status().code() == Status::Code::kNotFound
-                  ? (c.user.Scoped() ? Api::Forbidden()
-                                     : Api::Error(404, "not_found", "没有这次抽查", "no such draw"))
-                  : Api::FromStatus(d.status());
+    *denied = LookupFailed(c.user, d.status(), "没有这次抽查", "no such draw");
     return d.status();
   }
   if (c.user.Scoped() && !OrgInScope(c.user, d->summary.org)) {

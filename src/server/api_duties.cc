@@ -22,15 +22,9 @@ using nlohmann::json;
 
 namespace {
 
-std::string Actor(const Principal& p) { return "user:" + p.name; }
-
 leads::DutyVisible VisibleTo(const Principal& p) {
   if (!p.Scoped()) return nullptr;
   return [p](const leads::DutyItem& it) { return InScope(p, it.org, it.region_code); };
-}
-
-std::string Who(const std::string& actor) {
-  return actor.starts_with("user:") ? actor.substr(5) : actor;
 }
 
 json ItemJson(const leads::DutyItem& it, const CivilDate& as_of, bool unmasked) {
@@ -58,9 +52,9 @@ json ItemJson(const leads::DutyItem& it, const CivilDate& as_of, bool unmasked) 
           {"checks", it.checks},
           {"last_check_on", it.last_check_on},
           {"attachments", it.attachments},
-          {"created_by", Who(it.created_by)},
+          {"created_by", ActorName(it.created_by)},
           {"created_at", it.created_at},
-          {"updated_by", Who(it.updated_by)},
+          {"updated_by", ActorName(it.updated_by)},
           {"updated_at", it.updated_at},
           {"overdue", s.overdue},
           {"days_overdue", s.days_overdue},
@@ -79,13 +73,18 @@ json CheckJson(const leads::DutyCheck& c) {
           {"checker", c.checker},
           {"result", c.result},
           {"note", c.note},
-          {"created_by", Who(c.created_by)},
+          {"created_by", ActorName(c.created_by)},
           {"created_at", c.created_at}};
 }
 
 json AttachmentJson(const leads::DutyAttachment& a) {
-  return {{"seq", a.seq},   {"sha256", a.sha256}, {"name", a.name},         {"mime", a.mime},
-          {"size", a.size}, {"at", a.at},         {"author", Who(a.author)}};
+  return {{"seq", a.seq},
+          {"sha256", a.sha256},
+          {"name", a.name},
+          {"mime", a.mime},
+          {"size", a.size},
+          {"at", a.at},
+          {"author", ActorName(a.author)}};
 }
 
 json TallyJson(const leads::DutyTally& t) {
@@ -103,19 +102,6 @@ json TallyJson(const leads::DutyTally& t) {
           {"grade", t.grade}};
 }
 
-bool AsOf(const Request& req, const ServerConfig& config, CivilDate* out, Response* err) {
-  std::string text;
-  if (!QueryAsOf(req, config, &text, err)) return false;
-  auto d = ParseDate(text);
-  if (!d) {
-    *err = Api::Error(400, "bad_parameter", "参数 as_of 应为日期 YYYY-MM-DD",
-                      "parameter as_of must be a date YYYY-MM-DD", "as_of");
-    return false;
-  }
-  *out = *d;
-  return true;
-}
-
 // The settings' parameters, with the request's warn_working_days over them.
 bool Params(const Request& req, const ServerConfig& config, leads::DutyParams* out, Response* err) {
   auto p = leads::LoadDutyParams(config.settings_path);
@@ -124,10 +110,7 @@ bool Params(const Request& req, const ServerConfig& config, leads::DutyParams* o
     return false;
   }
   *out = *p;
-  int64_t warn = 0;
-  if (!QueryInt(req, "warn_working_days", 0, 60, out->warn_working_days, &warn, err)) return false;
-  out->warn_working_days = static_cast<int>(warn);
-  return true;
+  return QueryWarnDays(req, &out->warn_working_days, err);
 }
 
 // The field a library error is about, for the form: the one it starts with,
@@ -162,19 +145,11 @@ CivilDate Today(const ServerConfig& config) {
 static Result<leads::DutyItem> VisibleItem(Api::Ctx& c, Response* denied) {
   const std::string& raw = c.params["id"];
   int64_t id = 0;
-  bool digits = !raw.empty() && raw.size() <= 15;
-  for (char ch : raw) digits = digits && ch >= '0' && ch <= '9';
-  if (digits) id = std::stoll(raw);
-  auto it = digits ? leads::GetDutyItem(c.db(), id)
-                   : Result<leads::DutyItem>(Status::NotFound("no item " + raw));
+  auto it = ParseId(raw, &id) ? leads::GetDutyItem(c.db(), id)
+                              : Result<leads::DutyItem>(Status::NotFound("no item " + raw));
   if (!it.ok()) {
-    if (it.status().code() != Status::Code::kNotFound) {
-      *denied = Api::FromStatus(it.status());
-    } else {
-      *denied = c.user.Scoped() ? Api::Forbidden()
-                                : Api::Error(404, "not_found", "没有责任事项 " + raw,
-                                             "no responsibility item " + raw);
-    }
+    *denied =
+        LookupFailed(c.user, it.status(), "没有责任事项 " + raw, "no responsibility item " + raw);
     return it.status();
   }
   if (c.user.Scoped() && !InScope(c.user, it->org, it->region_code)) {
@@ -189,9 +164,9 @@ Response Api::DutyItemsRoute(Ctx& c) {
   CivilDate as_of;
   int64_t year = 0, limit = 0, offset = 0;
   bool overdue = false, unmask = false;
-  if (!AsOf(c.req, config_, &as_of, &err) || !QueryInt(c.req, "year", 0, 2100, 0, &year, &err) ||
-      !QueryInt(c.req, "limit", 1, 5000, 200, &limit, &err) ||
-      !QueryInt(c.req, "offset", 0, INT64_MAX / 2, 0, &offset, &err) ||
+  if (!QueryAsOfDate(c.req, config_, &as_of, &err) ||
+      !QueryInt(c.req, "year", 0, 2100, 0, &year, &err) ||
+      !QueryLimitOffset(c.req, 5000, 200, &limit, &offset, &err) ||
       !QueryFlag(c.req, "overdue", &overdue, &err) || !WantsUnmasked(c, &unmask, &err)) {
     return err;
   }
@@ -236,7 +211,7 @@ Response Api::DutyItemRoute(Ctx& c) {
   Response err;
   CivilDate as_of;
   bool unmask = false;
-  if (!AsOf(c.req, config_, &as_of, &err) || !WantsUnmasked(c, &unmask, &err)) return err;
+  if (!QueryAsOfDate(c.req, config_, &as_of, &err) || !WantsUnmasked(c, &unmask, &err)) return err;
   auto it = VisibleItem(c, &err);
   if (!it.ok()) return err;
   auto checks = leads::ChecksOf(c.db(), it->id);
@@ -259,7 +234,7 @@ Response Api::DutyItemRoute(Ctx& c) {
   j["history"] = json::array();
   for (const auto& h : *history) {
     j["history"].push_back({{"at", h.at},
-                            {"actor", Who(h.actor)},
+                            {"actor", ActorName(h.actor)},
                             {"action", h.action},
                             {"details", json::parse(h.details_json, nullptr, false)}});
   }
@@ -359,17 +334,8 @@ Response Api::DutyUploadRoute(Ctx& c) {
   Response err;
   auto it = VisibleItem(c, &err);
   if (!it.ok()) return err;
-  std::string mime = c.req.Header("content-type");
-  if (mime.empty()) mime = "application/octet-stream";
-  bool good_mime = mime.size() <= 100 && mime.find('/') != std::string::npos;
-  for (unsigned char ch : mime) {
-    good_mime = good_mime &&
-                (std::isalnum(ch) || std::string_view("/.+-;= _").find(static_cast<char>(ch)) !=
-                                         std::string_view::npos);
-  }
-  if (!good_mime) {
-    return Error(400, "bad_header", "Content-Type 不合法", "bad Content-Type", "Content-Type");
-  }
+  std::string mime;
+  if (!UploadMime(c.req, &mime, &err)) return err;
   auto a = leads::AddDutyAttachment(c.db(), config_.db_path, it->id, c.req.body,
                                     c.req.Query("name"), mime, Actor(c.user));
   if (!a.ok()) {
@@ -391,22 +357,7 @@ Response Api::DutyAttachmentRoute(Ctx& c) {
     if (std::to_string(a.seq) != c.params["n"]) continue;
     auto bytes = leads::ReadDutyAttachment(config_.db_path, a);
     if (!bytes.ok()) return FromStatus(bytes.status());
-    Response r;
-    r.content_type = a.mime;
-    r.body = std::move(bytes).value();
-    std::string encoded;
-    for (unsigned char ch : a.name) {
-      if (std::isalnum(ch) || ch == '.' || ch == '-' || ch == '_') {
-        encoded += static_cast<char>(ch);
-      } else {
-        char buf[4];
-        std::snprintf(buf, sizeof buf, "%%%02X", ch);
-        encoded += buf;
-      }
-    }
-    r.headers.emplace_back("Content-Disposition", "attachment; filename*=UTF-8''" + encoded);
-    r.headers.emplace_back("Cache-Control", "no-store");
-    return r;
+    return FileDownload(std::move(bytes).value(), a.mime, a.name);
   }
   return Error(404, "not_found", "没有这个附件", "no such attachment");
 }
@@ -416,7 +367,7 @@ Response Api::DutyWarningsRoute(Ctx& c) {
   CivilDate as_of;
   leads::DutyParams params;
   bool unmask = false;
-  if (!AsOf(c.req, config_, &as_of, &err) || !Params(c.req, config_, &params, &err) ||
+  if (!QueryAsOfDate(c.req, config_, &as_of, &err) || !Params(c.req, config_, &params, &err) ||
       !WantsUnmasked(c, &unmask, &err)) {
     return err;
   }
@@ -458,7 +409,8 @@ namespace {
 
 bool AssessmentArgs(Api::Ctx& c, const ServerConfig& config, CivilDate* as_of, int64_t* year,
                     leads::DutyParams* params, Response* err) {
-  if (!AsOf(c.req, config, as_of, err) || !Params(c.req, config, params, err)) return false;
+  if (!QueryAsOfDate(c.req, config, as_of, err) || !Params(c.req, config, params, err))
+    return false;
   return QueryInt(c.req, "year", 2000, 2100, as_of->year, year, err);
 }
 

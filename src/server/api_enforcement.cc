@@ -4,7 +4,6 @@
 // of published decisions (no natural person's name, no ID numbers, no
 // inspectors). A case is in a user's scope by its organisation (and that
 // organisation's region); outside it the answer is 403, as for a missing case.
-#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -22,10 +21,6 @@ namespace qf::server {
 using nlohmann::json;
 
 namespace {
-
-std::string Actor(const Principal& p) { return "user:" + p.name; }
-
-json Nullable(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
 
 json CaseJson(const leads::EnforcementCase& r, bool unmask) {
   json ins = json::array();
@@ -64,16 +59,15 @@ json CaseList(const std::vector<leads::EnforcementCase>& rows, bool unmask) {
 }
 
 json MediaJson(const leads::AvMedia& m) {
-  return {
-      {"id", m.id},
-      {"sha256", m.sha256},
-      {"size", m.size},
-      {"file_name", m.file_name},
-      {"mime", m.mime},
-      {"klass", m.klass},
-      {"recorded_at", Nullable(m.recorded_at)},
-      {"uploaded_by", m.uploaded_by.starts_with("user:") ? m.uploaded_by.substr(5) : m.uploaded_by},
-      {"uploaded_at", m.uploaded_at}};
+  return {{"id", m.id},
+          {"sha256", m.sha256},
+          {"size", m.size},
+          {"file_name", m.file_name},
+          {"mime", m.mime},
+          {"klass", m.klass},
+          {"recorded_at", Nullable(m.recorded_at)},
+          {"uploaded_by", ActorName(m.uploaded_by)},
+          {"uploaded_at", m.uploaded_at}};
 }
 
 json PublicationJson(const leads::EnforcementPublication& p, bool unmask = false) {
@@ -86,8 +80,7 @@ json PublicationJson(const leads::EnforcementPublication& p, bool unmask = false
           {"supersedes", p.supersedes ? json(p.supersedes) : json(nullptr)},
           {"superseded_by", p.superseded_by ? json(p.superseded_by) : json(nullptr)},
           {"reason", Nullable(p.reason)},
-          {"published_by",
-           p.published_by.starts_with("user:") ? p.published_by.substr(5) : p.published_by}};
+          {"published_by", ActorName(p.published_by)}};
 }
 
 int64_t DayNumber(const std::string& ymd) {
@@ -146,11 +139,7 @@ static Result<leads::EnforcementCase> VisibleCase(Api::Ctx& c, const leads::Enfo
                                                   int64_t as_of_day, Response* denied) {
   auto r = leads::LoadEnforcementCase(c.db(), p, as_of_day, c.params["id"]);
   if (!r.ok()) {
-    *denied = r.status().code() == Status::Code::kNotFound
-                  ? (c.user.Scoped() ? Api::Forbidden()
-                                     : Api::Error(404, "not_found", "没有这个执法案件",
-                                                  "no such enforcement case"))
-                  : Api::FromStatus(r.status());
+    *denied = LookupFailed(c.user, r.status(), "没有这个执法案件", "no such enforcement case");
     return r.status();
   }
   if (auto visible = VisibleOrgs(c); visible && !visible(r->org)) {
@@ -160,14 +149,19 @@ static Result<leads::EnforcementCase> VisibleCase(Api::Ctx& c, const leads::Enfo
   return r;
 }
 
+// The same, judged as of today (the writes and the media).
+static Result<leads::EnforcementCase> VisibleCaseToday(Api::Ctx& c, Response* denied) {
+  const CivilDate t = TodayShanghai();
+  return VisibleCase(c, {}, DaysFromCivil(t.year, t.month, t.day), denied);
+}
+
 Response Api::EnforcementBoardRoute(Ctx& c) {
   Response err;
   std::string as_of;
   int64_t page = 1, page_size = 20, year = 0;
   bool unmask = false;
   if (!QueryAsOf(c.req, config_, &as_of, &err) ||
-      !QueryInt(c.req, "page", 1, 1000000, 1, &page, &err) ||
-      !QueryInt(c.req, "page_size", 1, 200, 20, &page_size, &err) ||
+      !QueryPage(c.req, 1000000, 200, 20, &page, &page_size, &err) ||
       !QueryInt(c.req, "year", 0, 2100, 0, &year, &err) || !WantsUnmasked(c, &unmask, &err)) {
     return err;
   }
@@ -253,23 +247,6 @@ Response Api::EnforcementCaseRoute(Ctx& c) {
 
 // Register, close and publish enter rows through the importer: they queue
 // behind imports on the job thread (SQLite has one writer).
-namespace {
-
-std::string WorkDir(const std::string& db_path, const char* what, const void* salt) {
-  return db_path + ".uploads/enforcement-" + what + "-" + std::to_string(NowUnix()) + "-" +
-         std::to_string(reinterpret_cast<uintptr_t>(salt) & 0xffffff);
-}
-
-struct Cleanup {
-  std::string dir;
-  ~Cleanup() {
-    std::error_code e;
-    std::filesystem::remove_all(dir, e);
-  }
-};
-
-}  // namespace
-
 Response Api::RegisterEnforcementRoute(Ctx& c) {
   json body;
   Response err;
@@ -293,28 +270,22 @@ Response Api::RegisterEnforcementRoute(Ctx& c) {
     return err;
   }
   if (auto visible = VisibleOrgs(c); visible && !visible(n.org)) return Forbidden();
-  const std::string user = Actor(c.user), db_path = config_.db_path,
-                    work = WorkDir(db_path, "register", &c);
-  int64_t job_id =
-      SubmitJob("enforcement", user, {{"case_id", n.case_id}, {"action", "register"}},
-                [db_path, work, n, user](const std::function<void(json)>&) -> Result<json> {
-                  Cleanup cleanup{work};
-                  QF_ASSIGN_OR_RETURN(auto store, Store::Open(db_path));
-                  QF_ASSIGN_OR_RETURN(leads::EnforcementCase r,
-                                      leads::RegisterEnforcementCase(store.get(), n, work, user));
-                  return CaseJson(r, false);
-                });
+  const std::string user = Actor(c.user);
+  int64_t job_id = SubmitEntryJob(
+      c, "enforcement", {{"case_id", n.case_id}, {"action", "register"}}, "enforcement-register",
+      [n, user](Store* store, const std::string& work) -> Result<json> {
+        QF_ASSIGN_OR_RETURN(leads::EnforcementCase r,
+                            leads::RegisterEnforcementCase(store, n, work, user));
+        return CaseJson(r, false);
+      });
   Job job;
-  if (!GetJob(job_id, &job, 60000)) return Error(500, "internal", "服务器内部错误", "job lost");
-  if (job.state == "done") return Json(201, job.result);
-  if (job.state == "failed") return FromStatus(job.error, FieldOf(job.error));
-  return Json(202, {{"job", job_id}, {"state", job.state}});
+  if (!AwaitEntryJob(job_id, FieldOf, json::object(), &job, &err)) return err;
+  return Json(201, job.result);
 }
 
 Response Api::CloseEnforcementRoute(Ctx& c) {
   Response err;
-  const CivilDate t = TodayShanghai();
-  auto r = VisibleCase(c, {}, DaysFromCivil(t.year, t.month, t.day), &err);
+  auto r = VisibleCaseToday(c, &err);
   if (!r.ok()) return err;
   json body;
   leads::EnforcementClosure cl;
@@ -326,28 +297,22 @@ Response Api::CloseEnforcementRoute(Ctx& c) {
       !OptionalBool(body, "has_av_record", &cl.has_av_record, &err)) {
     return err;
   }
-  const std::string user = Actor(c.user), db_path = config_.db_path, id = r->case_id,
-                    work = WorkDir(db_path, "close", &c);
+  const std::string user = Actor(c.user), id = r->case_id;
   int64_t job_id =
-      SubmitJob("enforcement", user, {{"case_id", id}, {"action", "close"}},
-                [db_path, work, id, cl, user](const std::function<void(json)>&) -> Result<json> {
-                  Cleanup cleanup{work};
-                  QF_ASSIGN_OR_RETURN(auto store, Store::Open(db_path));
-                  QF_ASSIGN_OR_RETURN(leads::EnforcementCase done,
-                                      leads::CloseEnforcementCase(store.get(), id, cl, work, user));
-                  return CaseJson(done, false);
-                });
+      SubmitEntryJob(c, "enforcement", {{"case_id", id}, {"action", "close"}}, "enforcement-close",
+                     [id, cl, user](Store* store, const std::string& work) -> Result<json> {
+                       QF_ASSIGN_OR_RETURN(leads::EnforcementCase done,
+                                           leads::CloseEnforcementCase(store, id, cl, work, user));
+                       return CaseJson(done, false);
+                     });
   Job job;
-  if (!GetJob(job_id, &job, 60000)) return Error(500, "internal", "服务器内部错误", "job lost");
-  if (job.state == "done") return Json(200, job.result);
-  if (job.state == "failed") return FromStatus(job.error, FieldOf(job.error));
-  return Json(202, {{"job", job_id}, {"state", job.state}});
+  if (!AwaitEntryJob(job_id, FieldOf, json::object(), &job, &err)) return err;
+  return Json(200, job.result);
 }
 
 Response Api::PublishEnforcementRoute(Ctx& c) {
   Response err;
-  const CivilDate t = TodayShanghai();
-  auto r = VisibleCase(c, {}, DaysFromCivil(t.year, t.month, t.day), &err);
+  auto r = VisibleCaseToday(c, &err);
   if (!r.ok()) return err;
   json body;
   leads::EnforcementPublishInput in;
@@ -361,30 +326,24 @@ Response Api::PublishEnforcementRoute(Ctx& c) {
       !OptionalFen(body, &in.penalty_fen, &err)) {
     return err;
   }
-  const std::string user = Actor(c.user), db_path = config_.db_path, id = r->case_id,
-                    work = WorkDir(db_path, "publish", &c);
-  int64_t job_id = SubmitJob(
-      "enforcement", user, {{"case_id", id}, {"action", "publish"}},
-      [db_path, work, id, in, user](const std::function<void(json)>&) -> Result<json> {
-        Cleanup cleanup{work};
-        QF_ASSIGN_OR_RETURN(auto store, Store::Open(db_path));
+  const std::string user = Actor(c.user), id = r->case_id;
+  int64_t job_id = SubmitEntryJob(
+      c, "enforcement", {{"case_id", id}, {"action", "publish"}}, "enforcement-publish",
+      [id, in, user](Store* store, const std::string& work) -> Result<json> {
         QF_ASSIGN_OR_RETURN(leads::EnforcementPublication p,
-                            leads::PublishEnforcementCase(store.get(), id, in, work, user));
+                            leads::PublishEnforcementCase(store, id, in, work, user));
         return PublicationJson(p);
       });
   Job job;
-  if (!GetJob(job_id, &job, 60000)) return Error(500, "internal", "服务器内部错误", "job lost");
-  if (job.state == "done") return Json(201, job.result);
-  if (job.state == "failed") return FromStatus(job.error, FieldOf(job.error));
-  return Json(202, {{"job", job_id}, {"state", job.state}});
+  if (!AwaitEntryJob(job_id, FieldOf, json::object(), &job, &err)) return err;
+  return Json(201, job.result);
 }
 
 // The raw body is the file (as POST /api/leads/{id}/attachments); ?name= the
 // file name, ?recorded_at= when it was recorded.
 Response Api::UploadEnforcementMediaRoute(Ctx& c) {
   Response err;
-  const CivilDate t = TodayShanghai();
-  auto r = VisibleCase(c, {}, DaysFromCivil(t.year, t.month, t.day), &err);
+  auto r = VisibleCaseToday(c, &err);
   if (!r.ok()) return err;
   leads::AvMediaUpload up;
   up.case_id = r->case_id;
@@ -412,8 +371,7 @@ Response Api::UploadEnforcementMediaRoute(Ctx& c) {
 
 Response Api::DownloadEnforcementMediaRoute(Ctx& c) {
   Response err;
-  const CivilDate t = TodayShanghai();
-  auto r = VisibleCase(c, {}, DaysFromCivil(t.year, t.month, t.day), &err);
+  auto r = VisibleCaseToday(c, &err);
   if (!r.ok()) return err;
   const std::string& sha = c.params["sha"];
   if (sha.size() != 64 || sha.find_first_not_of("0123456789abcdef") != std::string::npos) {
@@ -432,21 +390,7 @@ Response Api::DownloadEnforcementMediaRoute(Ctx& c) {
     }
     return FromStatus(bytes.status());
   }
-  Response res;
-  res.content_type = row.mime;
-  res.body = std::move(bytes).value();
-  std::string encoded;
-  for (unsigned char ch : row.file_name) {
-    if (std::isalnum(ch) || ch == '.' || ch == '-' || ch == '_') {
-      encoded += static_cast<char>(ch);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", ch);
-      encoded += buf;
-    }
-  }
-  res.headers.emplace_back("Content-Disposition", "attachment; filename*=UTF-8''" + encoded);
-  res.headers.emplace_back("Cache-Control", "no-store");
+  Response res = FileDownload(std::move(bytes).value(), row.mime, row.file_name);
   res.headers.emplace_back("X-Content-SHA256", row.sha256);
   return res;
 }
@@ -456,8 +400,7 @@ Response Api::DownloadEnforcementMediaRoute(Ctx& c) {
 Response Api::PublicEnforcementRoute(Ctx& c) {
   Response err;
   int64_t page = 1, page_size = 20, year = 0;
-  if (!QueryInt(c.req, "page", 1, 100000, 1, &page, &err) ||
-      !QueryInt(c.req, "page_size", 1, 100, 20, &page_size, &err) ||
+  if (!QueryPage(c.req, 100000, 100, 20, &page, &page_size, &err) ||
       !QueryInt(c.req, "year", 0, 2100, 0, &year, &err)) {
     return err;
   }

@@ -2,14 +2,12 @@
 // and a printable report (HTML with print styles). Every export is recorded
 // in the ledger; personal data stays masked unless the user may and asks to
 // see it.
-#include <unistd.h>
-#include <xlsxwriter.h>
-
 #include <cstdio>
 #include <fstream>
 #include <sstream>
 
 #include "common/time.h"
+#include "common/xlsx_writer.h"
 #include "ingest/dataset.h"
 #include "leads/workflow.h"
 #include "server/api.h"
@@ -21,78 +19,18 @@ using nlohmann::json;
 
 namespace {
 
-// A workbook written to a private temporary file and read back, since
-// libxlsxwriter 1.1.4 writes only to files.
-class Book {
+// The lead exports' workbook: amounts in yuan with thousands separators.
+class Book : public XlsxWriter {
  public:
   Book() {
-    char tmpl[] = "/tmp/qingfeng-export-XXXXXX";
-    int fd = mkstemp(tmpl);
-    if (fd >= 0) {
-      close(fd);
-      path_ = tmpl;
-      wb_ = workbook_new(path_.c_str());
-    }
-    if (wb_ != nullptr) {
-      header_ = workbook_add_format(wb_);
-      format_set_bold(header_);
-      format_set_bg_color(header_, 0xDDE6F0);
-      format_set_border(header_, LXW_BORDER_THIN);
-      wrap_ = workbook_add_format(wb_);
-      format_set_text_wrap(wrap_);
-      format_set_align(wrap_, LXW_ALIGN_VERTICAL_TOP);
-      money_ = workbook_add_format(wb_);
-      format_set_num_format(money_, "#,##0.00");
-    }
-  }
-  ~Book() {
-    if (!path_.empty()) std::remove(path_.c_str());
-  }
-  bool ok() const { return wb_ != nullptr; }
-
-  // A sheet with a header row; returns it.
-  lxw_worksheet* Sheet(const char* name, const std::vector<std::pair<std::string, double>>& cols) {
-    lxw_worksheet* ws = workbook_add_worksheet(wb_, name);
-    for (size_t i = 0; i < cols.size(); ++i) {
-      worksheet_write_string(ws, 0, static_cast<lxw_col_t>(i), cols[i].first.c_str(), header_);
-      worksheet_set_column(ws, static_cast<lxw_col_t>(i), static_cast<lxw_col_t>(i), cols[i].second,
-                           wrap_);
-    }
-    worksheet_freeze_panes(ws, 1, 0);
-    return ws;
-  }
-  void Text(lxw_worksheet* ws, size_t row, size_t col, const std::string& v) {
-    // Excel's cell limit; longer text is cut with a mark.
-    std::string s = v.size() > 32000 ? v.substr(0, 32000) + "…" : v;
-    worksheet_write_string(ws, static_cast<lxw_row_t>(row), static_cast<lxw_col_t>(col), s.c_str(),
-                           nullptr);
-  }
-  void Number(lxw_worksheet* ws, size_t row, size_t col, double v) {
-    worksheet_write_number(ws, static_cast<lxw_row_t>(row), static_cast<lxw_col_t>(col), v,
-                           nullptr);
+    if (ok()) money_ = NumberFormat("#,##0.00");
   }
   void Money(lxw_worksheet* ws, size_t row, size_t col, int64_t fen) {
     // Shown in yuan; the exact fen value stays in the store.
-    worksheet_write_number(ws, static_cast<lxw_row_t>(row), static_cast<lxw_col_t>(col),
-                           static_cast<double>(fen) / 100.0, money_);
-  }
-  Result<std::string> Finish() {
-    lxw_error e = workbook_close(wb_);
-    wb_ = nullptr;
-    if (e != LXW_NO_ERROR) {
-      return Status::IOError(std::string("xlsx: ") + lxw_strerror(e));
-    }
-    std::ifstream in(path_, std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return ss.str();
+    Number(ws, row, col, static_cast<double>(fen) / 100.0, money_);
   }
 
  private:
-  std::string path_;
-  lxw_workbook* wb_ = nullptr;
-  lxw_format* header_ = nullptr;
-  lxw_format* wrap_ = nullptr;
   lxw_format* money_ = nullptr;
 };
 

@@ -5,7 +5,6 @@
 // departments' monthly metrics. Scoped users see the orders of their regions
 // (and organisations) only; caller identifiers are masked unless the user may
 // unmask (each unmasked view a ledger action).
-#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "ingest/value.h"
@@ -18,8 +17,6 @@ namespace qf::server {
 using nlohmann::json;
 
 namespace {
-
-std::string Actor(const Principal& p) { return "user:" + p.name; }
 
 // A scoped user sees an order in their regions handled by (or assigned to) their organisations.
 leads::OrderVisible VisibleTo(const Principal& p) {
@@ -39,8 +36,6 @@ std::string MaskCaller(const std::string& h) {
   if (h.empty()) return "";
   return h.substr(0, std::min<size_t>(4, h.size())) + "************";
 }
-
-json Nullable(const std::string& s) { return s.empty() ? json(nullptr) : json(s); }
 
 json Rate(const std::optional<double>& r) { return r ? json(*r) : json(nullptr); }
 
@@ -119,19 +114,6 @@ json DetailJson(const leads::OrderDetail& d, const Principal& user, bool unmask)
   return j;
 }
 
-bool AsOfDate(const Request& req, const ServerConfig& config, CivilDate* out, Response* err) {
-  std::string text;
-  if (!QueryAsOf(req, config, &text, err)) return false;
-  auto d = ParseDate(text);
-  if (!d) {
-    *err = Api::Error(400, "bad_parameter", "评判日期应为 YYYY-MM-DD",
-                      "as_of must be a date YYYY-MM-DD", "as_of");
-    return false;
-  }
-  *out = *d;
-  return true;
-}
-
 // The settings' time limits (the complaints models' parameters).
 bool Limits(const ServerConfig& config, models::ClockLimits* out, Response* err) {
   auto l = leads::HotlineLimits(config.settings_path);
@@ -156,9 +138,9 @@ CivilDate AtLeastLastStep(const CivilDate& as_of, const leads::Order& o) {
              : as_of;
 }
 
-std::string WorkDir(const std::string& db_path, const void* salt) {
-  return db_path + ".uploads/hotline-" + std::to_string(NowUnix()) + "-" +
-         std::to_string(reinterpret_cast<uintptr_t>(salt) & 0xffffff);
+// An order not found (403 for a scoped user), or the error that stopped its look-up.
+Response OrderLookupFailed(const Principal& user, const Status& s, const std::string& id) {
+  return LookupFailed(user, s, "没有工单 " + id, "no order " + id);
 }
 
 // Which field an error is about, from its English text.
@@ -181,9 +163,8 @@ Response Api::HotlineBoardRoute(Ctx& c) {
   models::ClockLimits limits;
   int64_t page = 1, page_size = 20;
   bool urged = false, supervised = false;
-  if (!AsOfDate(c.req, config_, &as_of, &err) || !Limits(config_, &limits, &err) ||
-      !QueryInt(c.req, "page", 1, 1000000, 1, &page, &err) ||
-      !QueryInt(c.req, "page_size", 1, 500, 20, &page_size, &err) ||
+  if (!QueryAsOfDate(c.req, config_, &as_of, &err) || !Limits(config_, &limits, &err) ||
+      !QueryPage(c.req, 1000000, 500, 20, &page, &page_size, &err) ||
       !QueryFlag(c.req, "urged", &urged, &err) ||
       !QueryFlag(c.req, "supervised", &supervised, &err)) {
     return err;
@@ -236,19 +217,13 @@ Response Api::HotlineOrderRoute(Ctx& c) {
   CivilDate as_of;
   models::ClockLimits limits;
   bool unmask = false;
-  if (!AsOfDate(c.req, config_, &as_of, &err) || !Limits(config_, &limits, &err) ||
+  if (!QueryAsOfDate(c.req, config_, &as_of, &err) || !Limits(config_, &limits, &err) ||
       !WantsUnmasked(c, &unmask, &err)) {
     return err;
   }
   const std::string id = c.params["id"];
   auto d = leads::GetOrderDetail(c.db(), id, as_of, limits);
-  if (!d.ok()) {
-    if (d.status().code() == Status::Code::kNotFound) {
-      return c.user.Scoped() ? Forbidden()
-                             : Error(404, "not_found", "没有工单 " + id, "no order " + id);
-    }
-    return FromStatus(d.status());
-  }
+  if (!d.ok()) return OrderLookupFailed(c.user, d.status(), id);
   if (!Visible(c.user, d->item)) return Forbidden();
   if (unmask) {
     Status s = Audit(c, "view_unmasked", "complaint:" + id, json::object());
@@ -290,31 +265,20 @@ Response Api::HotlineRegisterRoute(Ctx& c) {
   }
   CivilDate as_of;
   models::ClockLimits limits;
-  if (!AsOfDate(c.req, config_, &as_of, &err) || !Limits(config_, &limits, &err)) return err;
-  const std::string user = Actor(c.user), db_path = config_.db_path;
-  const std::string work = WorkDir(db_path, &c);
-  int64_t job_id = SubmitJob(
-      "hotline", user, {{"action", "register"}},
-      [db_path, work, o, user](const std::function<void(json)>&) -> Result<json> {
-        struct Cleanup {
-          std::string dir;
-          ~Cleanup() {
-            std::error_code e;
-            std::filesystem::remove_all(dir, e);
-          }
-        } cleanup{work};
-        QF_ASSIGN_OR_RETURN(auto store, Store::Open(db_path));
-        QF_ASSIGN_OR_RETURN(std::string id, leads::RegisterOrder(store.get(), o, work, user));
-        return json{{"id", id}};
-      });
+  if (!QueryAsOfDate(c.req, config_, &as_of, &err) || !Limits(config_, &limits, &err)) return err;
+  const std::string user = Actor(c.user);
+  int64_t job_id = SubmitEntryJob(c, "hotline", {{"action", "register"}}, "hotline",
+                                  [o, user](Store* store, const std::string& work) -> Result<json> {
+                                    QF_ASSIGN_OR_RETURN(std::string id,
+                                                        leads::RegisterOrder(store, o, work, user));
+                                    return json{{"id", id}};
+                                  });
   Job job;
-  if (!GetJob(job_id, &job, 60000)) return Error(500, "internal", "服务器内部错误", "job lost");
-  if (job.state == "failed") return FromStatus(job.error, FieldOf(job.error));
-  if (job.state != "done") {
-    return Json(202, {{"job", job_id},
-                      {"state", job.state},
-                      {"message", "登记排队中，稍后在看板查看"},
-                      {"message_en", "queued behind other imports; see the board later"}});
+  if (!AwaitEntryJob(job_id, FieldOf,
+                     {{"message", "登记排队中，稍后在看板查看"},
+                      {"message_en", "queued behind other imports; see the board later"}},
+                     &job, &err)) {
+    return err;
   }
   const std::string id = job.result["id"];
   auto order = leads::LoadOrder(c.db(), id);
@@ -340,7 +304,7 @@ Response Api::HotlineActionRoute(Ctx& c) {
       !GetString(body, "note", false, 4000, &a.note, &err) ||
       !GetString(body, "approval", false, 1000, &a.approval, &err) ||
       !GetString(body, "satisfaction", false, 20, &a.satisfaction, &err) ||
-      !AsOfDate(c.req, config_, &as_of, &err) || !Limits(config_, &limits, &err)) {
+      !QueryAsOfDate(c.req, config_, &as_of, &err) || !Limits(config_, &limits, &err)) {
     return err;
   }
   bool present = false;
@@ -354,13 +318,7 @@ Response Api::HotlineActionRoute(Ctx& c) {
   }
   const std::string id = c.params["id"];
   auto order = leads::LoadOrder(c.db(), id);
-  if (!order.ok()) {
-    if (order.status().code() == Status::Code::kNotFound) {
-      return c.user.Scoped() ? Forbidden()
-                             : Error(404, "not_found", "没有工单 " + id, "no order " + id);
-    }
-    return FromStatus(order.status());
-  }
+  if (!order.ok()) return OrderLookupFailed(c.user, order.status(), id);
   const CivilDate today = AtLeastLastStep(TodayShanghai(), *order);
   leads::BoardItem now_item =
       leads::JudgeOrder(*order, DaysFromCivil(today.year, today.month, today.day), limits);
@@ -368,30 +326,19 @@ Response Api::HotlineActionRoute(Ctx& c) {
   if (auto p = leads::PlanAction(*order, a, limits, NowShanghai()); !p.ok()) {
     return FromStatus(p.status(), FieldOf(p.status()));
   }
-  const std::string user = Actor(c.user), db_path = config_.db_path;
-  const std::string work = WorkDir(db_path, &c);
-  int64_t job_id = SubmitJob(
-      "hotline", user, {{"action", a.action}, {"complaint_id", id}},
-      [db_path, work, id, a, limits, user](const std::function<void(json)>&) -> Result<json> {
-        struct Cleanup {
-          std::string dir;
-          ~Cleanup() {
-            std::error_code e;
-            std::filesystem::remove_all(dir, e);
-          }
-        } cleanup{work};
-        QF_ASSIGN_OR_RETURN(auto store, Store::Open(db_path));
-        QF_RETURN_IF_ERROR(leads::ApplyAction(store.get(), id, a, limits, work, user).status());
+  const std::string user = Actor(c.user);
+  int64_t job_id = SubmitEntryJob(
+      c, "hotline", {{"action", a.action}, {"complaint_id", id}}, "hotline",
+      [id, a, limits, user](Store* store, const std::string& work) -> Result<json> {
+        QF_RETURN_IF_ERROR(leads::ApplyAction(store, id, a, limits, work, user).status());
         return json{{"id", id}};
       });
   Job job;
-  if (!GetJob(job_id, &job, 60000)) return Error(500, "internal", "服务器内部错误", "job lost");
-  if (job.state == "failed") return FromStatus(job.error, FieldOf(job.error));
-  if (job.state != "done") {
-    return Json(202, {{"job", job_id},
-                      {"state", job.state},
-                      {"message", "办理记录排队中，稍后查看"},
-                      {"message_en", "queued behind other imports; look again later"}});
+  if (!AwaitEntryJob(job_id, FieldOf,
+                     {{"message", "办理记录排队中，稍后查看"},
+                      {"message_en", "queued behind other imports; look again later"}},
+                     &job, &err)) {
+    return err;
   }
   auto after = leads::LoadOrder(c.db(), id);
   if (!after.ok()) return FromStatus(after.status());
@@ -409,7 +356,7 @@ Response Api::HotlineNoticeRoute(Ctx& c) {
   if (!ParseObject(c.req, &body, &err) || !OnlyKnownFields(body, {"kind", "note"}, &err) ||
       !GetString(body, "kind", true, 20, &kind, &err) ||
       !GetString(body, "note", false, 2000, &note, &err) ||
-      !AsOfDate(c.req, config_, &as_of, &err) || !Limits(config_, &limits, &err)) {
+      !QueryAsOfDate(c.req, config_, &as_of, &err) || !Limits(config_, &limits, &err)) {
     return err;
   }
   // 督办 is a supervisory act (leaders); 催办 may come from whoever handles orders too.
@@ -419,13 +366,7 @@ Response Api::HotlineNoticeRoute(Ctx& c) {
   }
   const std::string id = c.params["id"];
   auto order = leads::LoadOrder(c.db(), id);
-  if (!order.ok()) {
-    if (order.status().code() == Status::Code::kNotFound) {
-      return c.user.Scoped() ? Forbidden()
-                             : Error(404, "not_found", "没有工单 " + id, "no order " + id);
-    }
-    return FromStatus(order.status());
-  }
+  if (!order.ok()) return OrderLookupFailed(c.user, order.status(), id);
   const CivilDate day = AtLeastLastStep(as_of, *order);
   if (!Visible(c.user,
                leads::JudgeOrder(*order, DaysFromCivil(day.year, day.month, day.day), limits))) {
@@ -444,10 +385,7 @@ Response Api::HotlineNoticeRoute(Ctx& c) {
 Response Api::HotlineNoticesRoute(Ctx& c) {
   Response err;
   int64_t page = 1, page_size = 50;
-  if (!QueryInt(c.req, "page", 1, 1000000, 1, &page, &err) ||
-      !QueryInt(c.req, "page_size", 1, 500, 50, &page_size, &err)) {
-    return err;
-  }
+  if (!QueryPage(c.req, 1000000, 500, 50, &page, &page_size, &err)) return err;
   leads::NoticeFilter f;
   f.complaint_id = c.req.Query("complaint_id");
   f.kind = c.req.Query("kind");
@@ -487,7 +425,7 @@ Response Api::HotlineSweepRoute(Ctx& c) {
   }
   CivilDate as_of;
   models::ClockLimits limits;
-  if (!AsOfDate(c.req, config_, &as_of, &err) || !Limits(config_, &limits, &err)) return err;
+  if (!QueryAsOfDate(c.req, config_, &as_of, &err) || !Limits(config_, &limits, &err)) return err;
   if (!as_of_text.empty()) {
     auto d = ParseDate(as_of_text);
     if (!d) {
@@ -518,7 +456,7 @@ Response Api::HotlineMetricsRoute(Ctx& c) {
   CivilDate as_of;
   models::ClockLimits limits;
   int64_t repeat_days = 30, min_orders = 5;
-  if (!AsOfDate(c.req, config_, &as_of, &err) || !Limits(config_, &limits, &err) ||
+  if (!QueryAsOfDate(c.req, config_, &as_of, &err) || !Limits(config_, &limits, &err) ||
       !QueryInt(c.req, "repeat_days", 1, 365, 30, &repeat_days, &err) ||
       !QueryInt(c.req, "min_orders", 1, 100000, 5, &min_orders, &err)) {
     return err;

@@ -12,6 +12,7 @@
 #include "ledger/ledger.h"
 #include "server/api.h"
 #include "server/api_util.h"
+#include "store/blob_store.h"
 
 namespace qf::server {
 
@@ -146,12 +147,7 @@ Result<leads::Lead> Api::VisibleLead(Ctx& c, const std::string& code, Response* 
   }
   auto lead = leads::GetLead(c.db(), *id);
   if (!lead.ok()) {
-    if (lead.status().code() != Status::Code::kNotFound) {
-      *denied = FromStatus(lead.status());
-    } else {
-      *denied = c.user.Scoped() ? Forbidden()
-                                : Error(404, "not_found", "没有线索 " + code, "no lead " + code);
-    }
+    *denied = LookupFailed(c.user, lead.status(), "没有线索 " + code, "no lead " + code);
     return lead.status();
   }
   if (!InScope(c.user, lead->org, lead->region_code)) {
@@ -619,19 +615,8 @@ bool GoodFileName(const std::string& n) {
   return true;
 }
 
-bool GoodMime(const std::string& m) {
-  if (m.empty() || m.size() > 100) return false;
-  for (unsigned char ch : m) {
-    if (!(std::isalnum(ch) || ch == '/' || ch == '.' || ch == '+' || ch == '-' || ch == ';' ||
-          ch == '=' || ch == ' ' || ch == '_')) {
-      return false;
-    }
-  }
-  return m.find('/') != std::string::npos;
-}
-
 std::string AttachmentPath(const std::string& db_path, const std::string& sha) {
-  return db_path + ".attachments/" + sha.substr(0, 2) + "/" + sha;
+  return BlobPath(db_path + ".attachments", sha);
 }
 
 }  // namespace
@@ -645,27 +630,14 @@ Response Api::UploadAttachment(Ctx& c) {
     return Error(400, "bad_parameter", "参数 name（文件名）缺失或不合法（1–200 字节，不含 / \\）",
                  "parameter name (the file name) is missing or not allowed", "name");
   }
-  std::string mime = c.req.Header("content-type");
-  if (mime.empty()) mime = "application/octet-stream";
-  if (!GoodMime(mime)) {
-    return Error(400, "bad_header", "Content-Type 不合法", "bad Content-Type", "Content-Type");
-  }
+  std::string mime;
+  if (!UploadMime(c.req, &mime, &denied)) return denied;
   if (c.req.body.empty()) {
     return Error(400, "empty_body", "附件内容为空", "the attachment is empty", "body");
   }
   std::string sha = ToHex(Sha256(c.req.body));
-  std::string path = AttachmentPath(config_.db_path, sha);
-  std::error_code ec;
-  if (!fs::exists(path, ec)) {
-    fs::create_directories(fs::path(path).parent_path(), ec);
-    std::string tmp = path + ".tmp" + RandomToken().substr(0, 8);
-    {
-      std::ofstream out(tmp, std::ios::binary);
-      out.write(c.req.body.data(), static_cast<std::streamsize>(c.req.body.size()));
-      if (!out) return FromStatus(Status::IOError("cannot write " + tmp));
-    }
-    fs::rename(tmp, path, ec);  // same content under the same name: a race is harmless
-    if (ec) return FromStatus(Status::IOError("cannot keep " + path + ": " + ec.message()));
+  if (Status s = WriteBlobOnce(AttachmentPath(config_.db_path, sha), c.req.body); !s.ok()) {
+    return FromStatus(s);
   }
   leads::Attachment a;
   a.sha256 = sha;
@@ -695,29 +667,9 @@ Response Api::DownloadAttachment(Ctx& c) {
   const std::string& want = c.params["attachment"];
   for (const leads::Attachment& a : *list) {
     if (std::to_string(a.id) != want) continue;
-    std::ifstream in(AttachmentPath(config_.db_path, a.sha256), std::ios::binary);
-    std::stringstream ss;
-    ss << in.rdbuf();
-    std::string bytes = ss.str();
-    if (!in || ToHex(Sha256(bytes)) != a.sha256) {
-      return FromStatus(Status::Corruption("attachment " + a.sha256 + " is missing or altered"));
-    }
-    Response r;
-    r.content_type = a.mime;
-    r.body = std::move(bytes);
-    std::string encoded;
-    for (unsigned char ch : a.name) {
-      if (std::isalnum(ch) || ch == '.' || ch == '-' || ch == '_') {
-        encoded += static_cast<char>(ch);
-      } else {
-        char buf[4];
-        std::snprintf(buf, sizeof buf, "%%%02X", ch);
-        encoded += buf;
-      }
-    }
-    r.headers.emplace_back("Content-Disposition", "attachment; filename*=UTF-8''" + encoded);
-    r.headers.emplace_back("Cache-Control", "no-store");
-    return r;
+    auto bytes = ReadBlob(AttachmentPath(config_.db_path, a.sha256), a.sha256, "attachment");
+    if (!bytes.ok()) return FromStatus(bytes.status());
+    return FileDownload(std::move(bytes).value(), a.mime, a.name);
   }
   return Error(404, "not_found", "没有这个附件", "no such attachment");
 }

@@ -3,7 +3,6 @@
 // A branch is in a user's scope by its organisation and region (registered,
 // or inferred from the name for a branch known only from its meetings);
 // meetings follow their branch. The minutes are given by the detail only.
-#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -17,8 +16,6 @@ namespace qf::server {
 using nlohmann::json;
 
 namespace {
-
-std::string Actor(const Principal& p) { return "user:" + p.name; }
 
 leads::BranchFilter VisibleTo(const Principal& p) {
   if (!p.Scoped()) return nullptr;
@@ -44,7 +41,7 @@ json BranchJson(const leads::Branch& b) {
           {"meetings", b.meetings},
           {"first_meeting", b.first_meeting},
           {"last_meeting", b.last_meeting},
-          {"updated_by", b.updated_by.starts_with("user:") ? b.updated_by.substr(5) : b.updated_by},
+          {"updated_by", ActorName(b.updated_by)},
           {"updated_at", b.updated_at}};
 }
 
@@ -115,23 +112,19 @@ bool Params(const Request& req, const ServerConfig& config, leads::PartyParams* 
     return false;
   }
   *out = std::move(p).value();
-  int64_t warn = 0;
-  if (!QueryInt(req, "warn_working_days", 0, 60, out->warn_working_days, &warn, err)) return false;
-  out->warn_working_days = static_cast<int>(warn);
-  return true;
+  return QueryWarnDays(req, &out->warn_working_days, err);
 }
 
-bool AsOf(const Request& req, const ServerConfig& config, CivilDate* out, Response* err) {
-  std::string text;
-  if (!QueryAsOf(req, config, &text, err)) return false;
-  auto d = ParseDate(text);
-  if (!d) {
-    *err = Api::Error(400, "bad_parameter", "参数 as_of 应为日期 YYYY-MM-DD",
-                      "parameter as_of must be a date YYYY-MM-DD", "as_of");
-    return false;
-  }
-  *out = *d;
-  return true;
+// The day judged on, the parameters and the year shown (that day's by default).
+bool YearArgs(const Request& req, const ServerConfig& config, CivilDate* as_of, int64_t* year,
+              leads::PartyParams* params, Response* err) {
+  return QueryAsOfDate(req, config, as_of, err) && Params(req, config, params, err) &&
+         QueryInt(req, "year", 2000, 2100, as_of->year, year, err);
+}
+
+// A branch not found (403 for a scoped user), or the error that stopped its look-up.
+Response BranchLookupFailed(const Principal& user, const Status& s, const std::string& id) {
+  return LookupFailed(user, s, "没有支部 " + id, "no branch " + id);
 }
 
 // An optional whole number member.
@@ -191,10 +184,7 @@ bool ReadBranchFields(const json& body, leads::BranchUpdate* u, Response* err) {
 Response Api::PartyBranchesRoute(Ctx& c) {
   Response err;
   int64_t limit = 0, offset = 0;
-  if (!QueryInt(c.req, "limit", 1, 5000, 500, &limit, &err) ||
-      !QueryInt(c.req, "offset", 0, INT64_MAX / 2, 0, &offset, &err)) {
-    return err;
-  }
+  if (!QueryLimitOffset(c.req, 5000, 500, &limit, &offset, &err)) return err;
   const std::string org = c.req.Query("org"), region = c.req.Query("region"),
                     status = c.req.Query("status"), registered = c.req.Query("registered"),
                     q = c.req.Query("q");
@@ -261,11 +251,7 @@ Response Api::PartyCreateBranchRoute(Ctx& c) {
 Response Api::PartyUpdateBranchRoute(Ctx& c) {
   const std::string id = c.params["id"];
   auto existing = leads::GetBranch(c.db(), id);
-  if (!existing.ok()) {
-    if (existing.status().code() != Status::Code::kNotFound) return FromStatus(existing.status());
-    return c.user.Scoped() ? Forbidden()
-                           : Error(404, "not_found", "没有支部 " + id, "no branch " + id);
-  }
+  if (!existing.ok()) return BranchLookupFailed(c.user, existing.status(), id);
   if (!Visible(c.user, *existing)) return Forbidden();
   if (!existing->registered) {
     return Error(404, "not_registered", "支部 " + id + " 尚未登记，请先登记",
@@ -302,16 +288,11 @@ Response Api::PartyCalendarRoute(Ctx& c) {
   Response err;
   CivilDate as_of;
   leads::PartyParams params;
-  if (!AsOf(c.req, config_, &as_of, &err) || !Params(c.req, config_, &params, &err)) return err;
   int64_t year = 0;
-  if (!QueryInt(c.req, "year", 2000, 2100, as_of.year, &year, &err)) return err;
+  if (!YearArgs(c.req, config_, &as_of, &year, &params, &err)) return err;
   const std::string id = c.params["id"];
   auto b = leads::GetBranch(c.db(), id);
-  if (!b.ok()) {
-    if (b.status().code() != Status::Code::kNotFound) return FromStatus(b.status());
-    return c.user.Scoped() ? Forbidden()
-                           : Error(404, "not_found", "没有支部 " + id, "no branch " + id);
-  }
+  if (!b.ok()) return BranchLookupFailed(c.user, b.status(), id);
   if (!Visible(c.user, *b)) return Forbidden();
   auto cal = leads::BranchCalendar(c.db(), id, static_cast<int>(year), as_of, params);
   if (!cal.ok()) return FromStatus(cal.status());
@@ -321,8 +302,7 @@ Response Api::PartyCalendarRoute(Ctx& c) {
 Response Api::PartyMeetingsRoute(Ctx& c) {
   Response err;
   int64_t limit = 0, offset = 0, year = 0;
-  if (!QueryInt(c.req, "limit", 1, 1000, 50, &limit, &err) ||
-      !QueryInt(c.req, "offset", 0, INT64_MAX / 2, 0, &offset, &err) ||
+  if (!QueryLimitOffset(c.req, 1000, 50, &limit, &offset, &err) ||
       !QueryInt(c.req, "year", 0, 2100, 0, &year, &err)) {
     return err;
   }
@@ -361,11 +341,7 @@ Response Api::PartyMeetingsRoute(Ctx& c) {
 Response Api::PartyMeetingRoute(Ctx& c) {
   const std::string id = c.params["id"];
   auto m = leads::GetMeeting(c.db(), id);
-  if (!m.ok()) {
-    if (m.status().code() != Status::Code::kNotFound) return FromStatus(m.status());
-    return c.user.Scoped() ? Forbidden()
-                           : Error(404, "not_found", "没有会议记录 " + id, "no meeting " + id);
-  }
+  if (!m.ok()) return LookupFailed(c.user, m.status(), "没有会议记录 " + id, "no meeting " + id);
   if (c.user.Scoped()) {
     auto b = leads::GetBranch(c.db(), m->branch_id);
     if (!b.ok() || !Visible(c.user, *b)) return Forbidden();
@@ -408,31 +384,20 @@ Response Api::PartyEnterMeetingRoute(Ctx& c) {
     return FromStatus(s, FieldOf(s));
   }
   const std::string user = Actor(c.user);
-  const std::string db_path = config_.db_path;
-  const std::string work = config_.db_path + ".uploads/meeting-" + std::to_string(NowUnix()) + "-" +
-                           std::to_string(reinterpret_cast<uintptr_t>(&c) & 0xffffff);
-  int64_t job_id = SubmitJob(
-      "meeting", user, {{"branch_id", m.branch_id}, {"kind", m.kind}},
-      [db_path, work, m, user](const std::function<void(json)>&) -> Result<json> {
-        struct Cleanup {
-          std::string dir;
-          ~Cleanup() {
-            std::error_code e;
-            std::filesystem::remove_all(dir, e);
-          }
-        } cleanup{work};
-        QF_ASSIGN_OR_RETURN(auto store, Store::Open(db_path));
-        QF_ASSIGN_OR_RETURN(leads::Meeting done, leads::EnterMeeting(store.get(), m, work, user));
+  int64_t job_id = SubmitEntryJob(
+      c, "meeting", {{"branch_id", m.branch_id}, {"kind", m.kind}}, "meeting",
+      [m, user](Store* store, const std::string& work) -> Result<json> {
+        QF_ASSIGN_OR_RETURN(leads::Meeting done, leads::EnterMeeting(store, m, work, user));
         return MeetingJson(done, true);
       });
   Job job;
-  if (!GetJob(job_id, &job, 60000)) return Error(500, "internal", "服务器内部错误", "job lost");
-  if (job.state == "done") return Json(201, job.result);
-  if (job.state == "failed") return FromStatus(job.error, FieldOf(job.error));
-  return Json(202, {{"job", job_id},
-                    {"state", job.state},
-                    {"message", "录入排队中，稍后在会议列表查看"},
-                    {"message_en", "queued behind other imports; see the meeting list later"}});
+  if (!AwaitEntryJob(job_id, FieldOf,
+                     {{"message", "录入排队中，稍后在会议列表查看"},
+                      {"message_en", "queued behind other imports; see the meeting list later"}},
+                     &job, &err)) {
+    return err;
+  }
+  return Json(201, job.result);
 }
 
 Response Api::PartyWarningsRoute(Ctx& c) {
@@ -440,9 +405,8 @@ Response Api::PartyWarningsRoute(Ctx& c) {
   CivilDate as_of;
   leads::PartyParams params;
   int64_t limit = 0, offset = 0;
-  if (!AsOf(c.req, config_, &as_of, &err) || !Params(c.req, config_, &params, &err) ||
-      !QueryInt(c.req, "limit", 1, 5000, 200, &limit, &err) ||
-      !QueryInt(c.req, "offset", 0, INT64_MAX / 2, 0, &offset, &err)) {
+  if (!QueryAsOfDate(c.req, config_, &as_of, &err) || !Params(c.req, config_, &params, &err) ||
+      !QueryLimitOffset(c.req, 5000, 200, &limit, &offset, &err)) {
     return err;
   }
   const std::string status = c.req.Query("status"), kind = c.req.Query("kind"),
@@ -495,9 +459,8 @@ Response Api::PartySummaryRoute(Ctx& c) {
   Response err;
   CivilDate as_of;
   leads::PartyParams params;
-  if (!AsOf(c.req, config_, &as_of, &err) || !Params(c.req, config_, &params, &err)) return err;
   int64_t year = 0;
-  if (!QueryInt(c.req, "year", 2000, 2100, as_of.year, &year, &err)) return err;
+  if (!YearArgs(c.req, config_, &as_of, &year, &params, &err)) return err;
   auto list = leads::PartySummary(c.db(), static_cast<int>(year), as_of, params, VisibleTo(c.user));
   if (!list.ok()) return FromStatus(list.status());
   json items = json::array();

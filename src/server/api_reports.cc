@@ -37,8 +37,6 @@ json SummaryJson(const leads::ReportSummary& s) {
           {"updated_at", s.updated_at}};
 }
 
-std::string Actor(const Principal& p) { return "user:" + p.name; }
-
 }  // namespace
 
 // ---------------------------------------------------------------------------
@@ -355,23 +353,9 @@ Response Api::ReportAttachmentRoute(Ctx& c) {
     }
     return FromStatus(f.status());
   }
-  Response r;
-  r.content_type = f->mime;
-  r.body = std::move(f->bytes);
-  std::string encoded;
-  for (unsigned char ch : f->name) {
-    if (std::isalnum(ch) || ch == '.' || ch == '-' || ch == '_') {
-      encoded += static_cast<char>(ch);
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", ch);
-      encoded += buf;
-    }
-  }
+  Response r = FileDownload(std::move(f->bytes), f->mime, f->name);
   // Sent by the public: never rendered in the office's browser.
-  r.headers.emplace_back("Content-Disposition", "attachment; filename*=UTF-8''" + encoded);
   r.headers.emplace_back("Content-Security-Policy", "sandbox");
-  r.headers.emplace_back("Cache-Control", "no-store");
   return r;
 }
 

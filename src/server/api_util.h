@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/time.h"
 #include "server/api.h"
 
 namespace qf::server {
@@ -32,7 +33,39 @@ bool QueryFlag(const Request& req, const char* name, bool* out, Response* err);
 // else the settings' server.as_of, else today (Asia/Shanghai).
 bool QueryAsOf(const Request& req, const ServerConfig& config, std::string* out, Response* err);
 
+// QueryAsOf as a calendar day, for the boards that count days.
+bool QueryAsOfDate(const Request& req, const ServerConfig& config, CivilDate* out, Response* err);
+// `page` (1..max_page) and `page_size` (1..max_size): the paged lists' query.
+bool QueryPage(const Request& req, int64_t max_page, int64_t max_size, int64_t default_size,
+               int64_t* page, int64_t* page_size, Response* err);
+// `limit` (1..max_limit) and `offset` (≥ 0): the sliced lists' query.
+bool QueryLimitOffset(const Request& req, int64_t max_limit, int64_t default_limit, int64_t* limit,
+                      int64_t* offset, Response* err);
+// `warn_working_days` (0..60) over the settings' value in *days.
+bool QueryWarnDays(const Request& req, int* days, Response* err);
+
 // HTML-escapes text for the printable report.
 std::string HtmlEscape(std::string_view s);
+
+// "user:<name>": how the ledger and the entered rows name who acted.
+std::string Actor(const Principal& p);
+// The user name of an actor ("user:ana" → "ana"); other actors unchanged.
+std::string ActorName(const std::string& actor);
+// "" as JSON null: how the API says "not set".
+nlohmann::json Nullable(const std::string& s);
+
+// A record id in a path: 1–15 digits, above zero.
+bool ParseId(const std::string& text, int64_t* id);
+// A failed look-up: NotFoundOrForbidden when the record does not exist, else the error.
+Response LookupFailed(const Principal& user, const Status& s, const std::string& zh,
+                      const std::string& en);
+// A record not found: 404 naming it, but 403 for a scoped user, so nothing leaks.
+Response NotFoundOrForbidden(const Principal& user, const std::string& zh, const std::string& en);
+// The upload's Content-Type ("application/octet-stream" when absent), or the 400 for a bad one.
+bool UploadMime(const Request& req, std::string* mime, Response* err);
+// A kept file as a download (never inline, never cached), its name percent-encoded (RFC 5987).
+Response FileDownload(std::string bytes, const std::string& mime, const std::string& name);
+// "<db>.uploads/<what>-<now>-<salt>": an entry job's scratch folder, unique per request.
+std::string JobWorkDir(const std::string& db_path, const std::string& what, const void* salt);
 
 }  // namespace qf::server

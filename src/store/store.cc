@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/time.h"
+#include "store/blob_store.h"
 #include "store/schema.h"
 
 namespace qf {
@@ -42,9 +43,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& db_path) {
   return std::unique_ptr<Store>(new Store(std::move(db), db_path));
 }
 
-std::string Store::PathOf(const std::string& sha256) const {
-  return files_dir_ + "/" + sha256.substr(0, 2) + "/" + sha256;
-}
+std::string Store::PathOf(const std::string& sha256) const { return BlobPath(files_dir_, sha256); }
 
 namespace {
 
