@@ -1,7 +1,7 @@
 // 双随机抽查 (docs/draws.md): the plan form → POST /api/draws body, results in
 // yuan → fen, status colours, which steps a user may take, and the server's
 // verification report as rows. No Vue here so Vitest can test it directly.
-import { parseYuan } from './format'
+import { parseYuan, tagOf } from './format'
 
 export const RISK_CLASSES = ['A', 'B', 'C', 'D'] as const
 export type RiskClass = (typeof RISK_CLASSES)[number]
@@ -70,34 +70,18 @@ export interface DrawVerifyAnswer {
 // ---------------------------------------------------------------------------
 // Status
 
+// grey while waiting for the draw, orange while results come in, green once public
+// (the theme's primary colour is red: it would read as an error)
+const STATUS_TAGS: Record<string, 'warning' | 'success' | 'info'> = { planned: 'info', executed: 'warning', published: 'success' }
 /** Element Plus tag type of a draw status. */
 export function drawStatusTag(status: string): 'warning' | 'success' | 'info' | 'danger' {
-  // grey while waiting for the draw, orange while results come in, green once public
-  // (the theme's primary colour is red: it would read as an error)
-  switch (status) {
-    case 'planned':
-      return 'info'
-    case 'executed':
-      return 'warning'
-    case 'published':
-      return 'success'
-    default:
-      return 'danger'
-  }
+  return tagOf(STATUS_TAGS, status, 'danger')
 }
 
+const RISK_TAGS: Record<string, 'success' | 'info' | 'warning'> = { A: 'success', B: 'info', C: 'warning' }
 /** Element Plus tag type of a risk class: A low … D high. */
 export function riskTag(risk: string): 'success' | 'info' | 'warning' | 'danger' {
-  switch (risk) {
-    case 'A':
-      return 'success'
-    case 'B':
-      return 'info'
-    case 'C':
-      return 'warning'
-    default:
-      return 'danger'
-  }
+  return tagOf(RISK_TAGS, risk, 'danger')
 }
 
 export type DrawStep = 'execute' | 'results' | 'publish' | 'verify'

@@ -196,14 +196,8 @@ export function checkRatio(t: Pick<DutyTally, 'checks_held' | 'checks_due'>): st
 // ---------------------------------------------------------------------------
 // Forms
 
-export interface ItemForm {
-  leader_id: string
-  area: string
-  kind: string
-  task: string
-  assigned_on: string
-  due_on: string
-  frequency: string
+/** The assignment form: the item's own fields, with the year left open. */
+export interface ItemForm extends Pick<DutyItem, 'leader_id' | 'area' | 'kind' | 'task' | 'assigned_on' | 'due_on' | 'frequency'> {
   year: number | null
 }
 

@@ -120,6 +120,14 @@ export function deadlineTagType(state: string | undefined): 'success' | 'warning
   return 'info'
 }
 
+/** Element Plus tag types. */
+export type TagType = 'primary' | 'success' | 'warning' | 'danger' | 'info'
+
+/** The tag type a table gives a key; the fallback for keys it does not know. */
+export function tagOf<T extends TagType, F extends TagType>(table: Record<string, T>, key: string, fallback: F): T | F {
+  return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : fallback
+}
+
 /** Element Plus tag type for a lead status. */
 export function statusTagType(status: string): 'primary' | 'success' | 'warning' | 'danger' | 'info' {
   switch (status) {

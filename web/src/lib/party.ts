@@ -3,6 +3,8 @@
 // their months), status colours, and the forms' request bodies with their
 // checks. Pure functions, so Vitest can test them directly.
 
+import { tagOf, type TagType } from './format'
+
 export type CellStatus = 'met' | 'missed' | 'at_risk' | 'open' | 'future' | 'not_due'
 export const CELL_STATUSES: CellStatus[] = ['met', 'missed', 'at_risk', 'open', 'future', 'not_due']
 export const KINDS = ['支部党员大会', '支部委员会', '党小组会', '党课', '主题党日', '组织生活会'] as const
@@ -162,19 +164,9 @@ export function statusColor(s: CellStatus): { bg: string; fg: string } {
   }
 }
 
-export function statusTag(s: string): 'success' | 'danger' | 'warning' | 'primary' | 'info' {
-  switch (s) {
-    case 'met':
-      return 'success'
-    case 'missed':
-      return 'danger'
-    case 'at_risk':
-      return 'warning'
-    case 'open':
-      return 'primary'
-    default:
-      return 'info'
-  }
+const STATUS_TAGS: Record<string, TagType> = { met: 'success', missed: 'danger', at_risk: 'warning', open: 'primary' }
+export function statusTag(s: string): TagType {
+  return tagOf(STATUS_TAGS, s, 'info')
 }
 
 /** "2/1" style count shown in a cell: meetings counted over meetings required. */

@@ -330,3 +330,157 @@ describe('public portal', () => {
     await context.close()
   })
 })
+
+// The supervision pages on the demo data: the demo judges as of 2024-12-31 and
+// leaves work in progress (open 12345 orders, branches, leaders' items).
+describe('supervision', () => {
+  let context
+  let page
+  before(async () => {
+    ;({ context, page } = await newPage(browser, base))
+    await login(page, 'admin', acc.admin)
+  })
+  after(async () => context?.close())
+
+  test('督查督办: overdue orders flagged on the board, an order and its trail', async () => {
+    await page.goto('/hotline')
+    const board = page.locator('[data-test=hotline-board]')
+    const overdue = board.locator('.el-table__row', { has: page.locator('[data-test=hotline-clock]', { hasText: '逾期' }) })
+    await overdue.first().waitFor()
+    assert.ok((await board.locator('.el-table__row', { hasText: /催办|督办/ }).count()) > 0, 'orders with 催办/督办')
+    await overdue.first().locator('.el-link').click()
+    const drawer = page.locator('[data-test=hotline-detail]')
+    await drawer.locator('.el-timeline-item').first().waitFor()
+    assert.match(await drawer.innerText(), /流转记录/)
+    assert.ok((await drawer.locator('.el-timeline-item').count()) >= 1, 'the trail has events')
+    assert.match(page.url(), /[?&]id=GD/)
+  })
+
+  test('三会一课: a branch calendar with met and missed cells', async () => {
+    const { items } = await json(admin, '/api/party/branches?limit=200')
+    const branch = items.find((b) => b.registered && b.meetings > 0)
+    assert.ok(branch, 'a registered branch with meetings')
+    await page.goto(`/party?tab=calendar&branch=${encodeURIComponent(branch.branch_id)}`)
+    const grid = page.locator('[data-test=party-grid]')
+    await grid.locator('.grid-cell[data-status=met]').first().waitFor()
+    const statuses = await grid.locator('.grid-cell').evaluateAll((cells) => cells.map((c) => c.dataset.status))
+    assert.ok(statuses.includes('met'), 'met cells')
+    // Missed cells show when the server counts missed requirements for the branch.
+    const cal = await json(admin, `/api/party/branches/${encodeURIComponent(branch.branch_id)}/calendar`)
+    assert.ok(cal.met > 0)
+    assert.equal(statuses.includes('missed'), cal.missed > 0)
+    assert.match(await grid.locator('.grid-cell[data-status=met]').first().innerText(), /已召开/)
+  })
+
+  test('一岗双责: overdue items, and the assessment as XLSX', async () => {
+    await page.goto('/duties')
+    await page.locator('[data-test=duties-table] .el-table__row').first().waitFor()
+    await page.locator('[data-test=duties-overdue]').click()
+    await page.getByRole('button', { name: '查询' }).click()
+    const rows = page.locator('[data-test=duties-table] .el-table__row')
+    await rows.first().waitFor()
+    await page.waitForLoadState('networkidle')
+    const overdue = await json(admin, '/api/duties/items?overdue=1&limit=5000')
+    assert.ok(overdue.items.length > 0, 'the demo leaves overdue items')
+    assert.ok(overdue.items.every((i) => i.days_overdue > 0))
+    const ids = new Set(overdue.items.map((i) => String(i.id)))
+    // The filtered page replaces the first one: wait for it, then every row is an overdue item.
+    let shown = []
+    for (let i = 0; i < 50; i++) {
+      shown = (await rows.locator('td:first-child').allInnerTexts()).map((s) => s.trim())
+      if (shown.length && shown.every((id) => ids.has(id))) break
+      await page.waitForTimeout(200)
+    }
+    assert.ok(shown.length > 0 && shown.every((id) => ids.has(id)), `only overdue items are listed: ${shown.join(' ')}`)
+    await page.getByRole('tab', { name: '年终考核' }).click()
+    await page.locator('[data-test=assess-table] .el-table__row').first().waitFor()
+    const href = await page.locator('[data-test=assess-xlsx]').getAttribute('href')
+    const r = await page.request.get(href)
+    assert.equal(r.status(), 200)
+    const body = await r.body()
+    assert.equal(body.subarray(0, 2).toString('latin1'), 'PK', 'an XLSX (zip) file')
+    assert.match(r.headers()['content-type'] ?? '', /spreadsheet|octet-stream|zip/)
+  })
+
+  test('双随机抽查: plan, execute, targets, recusals, verification, publication', async () => {
+    const before = await json(admin, '/api/draws')
+    await page.goto('/draws')
+    await page.locator('[data-test=draw-new]').click()
+    const plan = page.locator('[data-test=draw-plan]')
+    await plan.locator('input[data-test=plan-item]').fill('2024年度民生资金使用情况双随机抽查（端到端）')
+    await plan.locator('[data-test=plan-org]').click()
+    await page.keyboard.type('阜新市财政局')
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '阜新市财政局' }).first().click()
+    await page.locator('[data-test=plan-submit]').click()
+    await page.locator('[data-test=draw-detail]').waitFor()
+    await page.locator('[data-test=draw-status]', { hasText: /计划|待/ }).waitFor()
+    await page.locator('[data-test=draw-execute]').click()
+    await page.locator('[data-test=execute-submit]').click()
+    const targets = page.locator('[data-test=draw-targets] .el-table__row')
+    await targets.first().waitFor()
+    const id = Number(new URL(page.url()).searchParams.get('id'))
+    assert.ok(id > 0, 'the draw is open')
+    const d = await json(admin, `/api/draws/${id}`)
+    assert.equal(await targets.count(), d.target_list.length)
+    assert.ok(d.target_list.length > 0, 'targets drawn')
+    assert.equal((await json(admin, '/api/draws')).items.length, before.items.length + 1)
+    // The recusals tab lists what the server recorded (the demo may have none).
+    await page.getByRole('tab', { name: /回避/ }).click()
+    const recusals = page.locator('[data-test=draw-recusals] .el-table__row')
+    if (d.recusals.length) await recusals.first().waitFor()
+    assert.equal(await recusals.count(), d.recusals.length)
+
+    await page.getByRole('tab', { name: /复核/ }).click()
+    await page.locator('[data-test=draw-verify-run]').click()
+    await page.locator('[data-test=draw-verdict].el-alert--success').waitFor()
+
+    // Results (through the API: the same request the result dialog sends), then publish in the page.
+    const clerk = await request.newContext({ baseURL: base })
+    const signIn = await clerk.post('/api/login', { data: { name: 'admin', password: acc.admin } })
+    const { csrf } = await signIn.json()
+    const today = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10)
+    for (const tg of d.target_list) {
+      const r = await clerk.post(`/api/draws/${id}/results`, {
+        data: { credit_code: tg.credit_code, result: '未发现问题', date: today, penalty_fen: 0 },
+        headers: { 'X-CSRF-Token': csrf },
+      })
+      assert.ok(r.ok(), `result of ${tg.credit_code}: ${r.status()} ${await r.text()}`)
+    }
+    await clerk.dispose()
+    await page.reload()
+    await page.locator('[data-test=draw-publish]').click()
+    await page.locator('.el-message-box__btns .el-button--primary').click()
+    await page.locator('[data-test=draw-status]', { hasText: /公示|发布/ }).waitFor()
+    assert.equal((await json(admin, `/api/draws/${id}`)).status, 'published')
+  })
+
+  test('可信账本: a full verification passes; a record proof checks', async () => {
+    await page.goto('/ledger?tab=verify')
+    await page.locator('[data-test=ledger-verify-start]').click()
+    await page.locator('[data-test=ledger-verify-ok]').waitFor({ timeout: 60000 })
+
+    const leads = await json(admin, '/api/leads?page_size=1')
+    const lead = await json(admin, `/api/leads/${leads.items[0].id}?unmask=1`)
+    const ev = lead.evidence[0]
+    await page.getByRole('tab', { name: '记录证明' }).click()
+    await page.locator('[data-test=proof-dataset]').click()
+    await page.keyboard.type(ev.dataset)
+    await page.locator('.el-select-dropdown__item:visible', { hasText: `（${ev.dataset}）` }).first().click()
+    await page.locator('input[data-test=proof-key]').fill(ev.key)
+    await page.locator('[data-test=proof-submit]').click()
+    await page.locator('[data-test=proof-verdict]').waitFor()
+    assert.match(await page.locator('[data-test=proof-checks]').innerText(), /✓/)
+  })
+
+  test('portal: 公示信息 lists the published inspection results', async () => {
+    const pub = await (await request.newContext({ baseURL: base })).get('/api/public/inspections')
+    const answer = await pub.json()
+    assert.ok(answer.total > 0, 'the published draw is public')
+    const { context: anon, page: p } = await newPage(browser, base)
+    await p.goto('/portal?tab=public')
+    const rows = p.locator('[data-test=public-inspections] .el-table__row')
+    await rows.first().waitFor()
+    assert.match(await p.locator('[data-test=public-inspections]').innerText(), /端到端/)
+    await anon.close()
+  })
+})

@@ -1,25 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import messages from '../../src/locales/duties'
-import {
-  actionBody,
-  checkBody,
-  checkRatio,
-  deadlineLabel,
-  emptyActionForm,
-  emptyCheckForm,
-  emptyFilters,
-  emptyItemForm,
-  formatScore,
-  gradeTag,
-  idCheckOk,
-  itemBody,
-  itemState,
-  itemsQuery,
-  stateTag,
-  validateAction,
-  validateItem,
-  warningTag,
-} from '../../src/lib/duties'
+import * as lib from '../../src/lib/duties'
 
 // An ID number with a correct GB 11643 check character.
 const GOOD_ID = '11010519491231002X'
@@ -38,43 +19,43 @@ describe('duties messages', () => {
 
 describe('item state and labels', () => {
   it('tells done on time, late, cancelled, overdue and open apart', () => {
-    expect(itemState({ status: 'done', late: false, overdue: false })).toBe('done')
-    expect(itemState({ status: 'done', late: true, overdue: false })).toBe('late')
-    expect(itemState({ status: 'cancelled', late: false, overdue: false })).toBe('cancelled')
-    expect(itemState({ status: 'open', late: false, overdue: true })).toBe('overdue')
-    expect(itemState({ status: 'open', late: false, overdue: false })).toBe('open')
-    expect(stateTag('overdue')).toBe('danger')
-    expect(stateTag('late')).toBe('warning')
-    expect(stateTag('done')).toBe('success')
+    expect(lib.itemState({ status: 'done', late: false, overdue: false })).toBe('done')
+    expect(lib.itemState({ status: 'done', late: true, overdue: false })).toBe('late')
+    expect(lib.itemState({ status: 'cancelled', late: false, overdue: false })).toBe('cancelled')
+    expect(lib.itemState({ status: 'open', late: false, overdue: true })).toBe('overdue')
+    expect(lib.itemState({ status: 'open', late: false, overdue: false })).toBe('open')
+    expect(lib.stateTag('overdue')).toBe('danger')
+    expect(lib.stateTag('late')).toBe('warning')
+    expect(lib.stateTag('done')).toBe('success')
   })
   it('labels the deadline in working days', () => {
     const base = { status: 'open', overdue: false, working_days_overdue: 0, days_overdue: 0, working_days_left: 3 }
-    expect(deadlineLabel(base)).toEqual({ key: 'duties.dueIn', n: 3 })
-    expect(deadlineLabel({ ...base, working_days_left: 0 })).toEqual({ key: 'duties.dueToday', n: 0 })
-    expect(deadlineLabel({ ...base, overdue: true, working_days_overdue: 5, working_days_left: null })).toEqual({
+    expect(lib.deadlineLabel(base)).toEqual({ key: 'duties.dueIn', n: 3 })
+    expect(lib.deadlineLabel({ ...base, working_days_left: 0 })).toEqual({ key: 'duties.dueToday', n: 0 })
+    expect(lib.deadlineLabel({ ...base, overdue: true, working_days_overdue: 5, working_days_left: null })).toEqual({
       key: 'duties.overdueBy',
       n: 5,
     })
-    expect(deadlineLabel({ ...base, status: 'done' })).toBeNull()
+    expect(lib.deadlineLabel({ ...base, status: 'done' })).toBeNull()
   })
   it('colours grades, warnings and scores', () => {
-    expect(gradeTag('好')).toBe('success')
-    expect(gradeTag('较好')).toBe('primary')
-    expect(gradeTag('一般')).toBe('warning')
-    expect(gradeTag('差')).toBe('danger')
-    expect(gradeTag('')).toBe('info')
-    expect(warningTag('check_overdue')).toBe('danger')
-    expect(warningTag('due_soon')).toBe('warning')
-    expect(formatScore(53.8)).toBe('53.8')
-    expect(formatScore(100)).toBe('100.0')
-    expect(formatScore(null)).toBe('—')
-    expect(checkRatio({ checks_held: 4, checks_due: 7 })).toBe('4/7')
+    expect(lib.gradeTag('好')).toBe('success')
+    expect(lib.gradeTag('较好')).toBe('primary')
+    expect(lib.gradeTag('一般')).toBe('warning')
+    expect(lib.gradeTag('差')).toBe('danger')
+    expect(lib.gradeTag('')).toBe('info')
+    expect(lib.warningTag('check_overdue')).toBe('danger')
+    expect(lib.warningTag('due_soon')).toBe('warning')
+    expect(lib.formatScore(53.8)).toBe('53.8')
+    expect(lib.formatScore(100)).toBe('100.0')
+    expect(lib.formatScore(null)).toBe('—')
+    expect(lib.checkRatio({ checks_held: 4, checks_due: 7 })).toBe('4/7')
   })
 })
 
 describe('list query', () => {
   it('leaves empty filters out and pages by offset', () => {
-    expect(itemsQuery(emptyFilters(), 1, 20)).toEqual({
+    expect(lib.itemsQuery(lib.emptyFilters(), 1, 20)).toEqual({
       year: undefined,
       leader: undefined,
       org: undefined,
@@ -84,32 +65,32 @@ describe('list query', () => {
       limit: 20,
       offset: 0,
     })
-    const q = itemsQuery({ year: 2024, leader: ' 王建国 ', org: '', kind: '党风廉政建设', status: 'open', overdue: true }, 3, 50)
+    const q = lib.itemsQuery({ year: 2024, leader: ' 王建国 ', org: '', kind: '党风廉政建设', status: 'open', overdue: true }, 3, 50)
     expect(q).toMatchObject({ year: 2024, leader: '王建国', kind: '党风廉政建设', status: 'open', overdue: 1, offset: 100 })
   })
 })
 
 describe('item form', () => {
   it('checks the ID number with its check character', () => {
-    expect(idCheckOk(GOOD_ID)).toBe(true)
-    expect(idCheckOk(GOOD_ID.toLowerCase())).toBe(true)
-    expect(idCheckOk('110105194912310021')).toBe(false)
-    expect(idCheckOk('1101051949123100')).toBe(false)
+    expect(lib.idCheckOk(GOOD_ID)).toBe(true)
+    expect(lib.idCheckOk(GOOD_ID.toLowerCase())).toBe(true)
+    expect(lib.idCheckOk('110105194912310021')).toBe(false)
+    expect(lib.idCheckOk('1101051949123100')).toBe(false)
   })
   it('refuses a due date before the assignment and missing fields', () => {
-    const f = emptyItemForm('2024-03-01')
-    expect(validateItem(f)).toMatchObject({ leader_id: 'duties.errRequired', area: 'duties.errRequired', due_on: 'duties.errRequired' })
+    const f = lib.emptyItemForm('2024-03-01')
+    expect(lib.validateItem(f)).toMatchObject({ leader_id: 'duties.errRequired', area: 'duties.errRequired', due_on: 'duties.errRequired' })
     Object.assign(f, { leader_id: GOOD_ID, area: '财务', task: '预算执行分析', due_on: '2024-02-01' })
-    expect(validateItem(f)).toEqual({ due_on: 'duties.errDueBeforeAssigned' })
+    expect(lib.validateItem(f)).toEqual({ due_on: 'duties.errDueBeforeAssigned' })
     f.due_on = '2024-06-30'
-    expect(validateItem(f)).toEqual({})
+    expect(lib.validateItem(f)).toEqual({})
     f.kind = '其他'
-    expect(validateItem(f)).toEqual({ kind: 'duties.errRequired' })
+    expect(lib.validateItem(f)).toEqual({ kind: 'duties.errRequired' })
   })
   it('builds the POST body', () => {
-    const f = emptyItemForm('2024-03-01')
+    const f = lib.emptyItemForm('2024-03-01')
     Object.assign(f, { leader_id: ' 11010519491231002x ', area: ' 财务 ', task: '任务', due_on: '2024-06-30', kind: '党风廉政建设' })
-    expect(itemBody(f)).toEqual({
+    expect(lib.itemBody(f)).toEqual({
       leader_id: GOOD_ID,
       area: '财务',
       kind: '党风廉政建设',
@@ -123,27 +104,27 @@ describe('item form', () => {
 
 describe('actions and checks', () => {
   it('sends only what each action uses', () => {
-    const c = emptyActionForm('complete', '2024-12-31')
-    expect(validateAction(c, '2024-01-10')).toEqual({ evidence: 'duties.errRequired' })
+    const c = lib.emptyActionForm('complete', '2024-12-31')
+    expect(lib.validateAction(c, '2024-01-10')).toEqual({ evidence: 'duties.errRequired' })
     c.evidence = ' 已完成 '
-    expect(actionBody(c)).toEqual({ action: 'complete', evidence: '已完成', completed_on: '2024-12-31' })
+    expect(lib.actionBody(c)).toEqual({ action: 'complete', evidence: '已完成', completed_on: '2024-12-31' })
     c.completed_on = '2024-01-01'
-    expect(validateAction(c, '2024-01-10')).toEqual({ completed_on: 'duties.errBeforeAssigned' })
-    const x = emptyActionForm('cancel', '2024-12-31')
-    expect(validateAction(x, '2024-01-10')).toEqual({ reason: 'duties.errRequired' })
+    expect(lib.validateAction(c, '2024-01-10')).toEqual({ completed_on: 'duties.errBeforeAssigned' })
+    const x = lib.emptyActionForm('cancel', '2024-12-31')
+    expect(lib.validateAction(x, '2024-01-10')).toEqual({ reason: 'duties.errRequired' })
     x.reason = '机构调整'
-    expect(actionBody(x)).toEqual({ action: 'cancel', reason: '机构调整' })
-    const r = emptyActionForm('redate', '2024-12-31')
+    expect(lib.actionBody(x)).toEqual({ action: 'cancel', reason: '机构调整' })
+    const r = lib.emptyActionForm('redate', '2024-12-31')
     r.reason = '延期'
     r.due_on = '2024-01-01'
-    expect(validateAction(r, '2024-01-10')).toEqual({ due_on: 'duties.errDueBeforeAssigned' })
+    expect(lib.validateAction(r, '2024-01-10')).toEqual({ due_on: 'duties.errDueBeforeAssigned' })
     r.due_on = '2025-01-31'
-    expect(actionBody(r)).toEqual({ action: 'redate', due_on: '2025-01-31', reason: '延期' })
+    expect(lib.actionBody(r)).toEqual({ action: 'redate', due_on: '2025-01-31', reason: '延期' })
   })
   it('builds the check body', () => {
-    const f = emptyCheckForm('2024-12-31')
-    expect(checkBody(f)).toEqual({ result: '较好', checked_on: '2024-12-31' })
+    const f = lib.emptyCheckForm('2024-12-31')
+    expect(lib.checkBody(f)).toEqual({ result: '较好', checked_on: '2024-12-31' })
     Object.assign(f, { checker: ' 纪检组 ', note: '进展顺利', result: '好' })
-    expect(checkBody(f)).toEqual({ result: '好', checked_on: '2024-12-31', checker: '纪检组', note: '进展顺利' })
+    expect(lib.checkBody(f)).toEqual({ result: '好', checked_on: '2024-12-31', checker: '纪检组', note: '进展顺利' })
   })
 })

@@ -1,30 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import {
-  boardFigures,
-  checkMediaFile,
-  closeBody,
-  currentPublication,
-  emptyFilters,
-  emptyRegisterForm,
-  isCorrection,
-  listQuery,
-  mediaUrl,
-  publishBody,
-  publishFormOf,
-  registerBody,
-  shortSha,
-  splitIds,
-  stateDetail,
-  stateTag,
-  uploadUrl,
-  validateClose,
-  validatePublish,
-  validateRegister,
-  type CaseDetail,
-  type EnforcementBoard,
-  type EnforcementCase,
-  type Publication,
-} from '../../src/lib/enforcement'
+import * as lib from '../../src/lib/enforcement'
+import type { CaseDetail, EnforcementBoard, EnforcementCase, Publication } from '../../src/lib/enforcement'
 import zhEn from '../../src/locales/enforcement'
 
 function kase(over: Partial<EnforcementCase> = {}): EnforcementCase {
@@ -77,21 +53,21 @@ function detail(c: Partial<EnforcementCase> = {}, pubs: Publication[] = []): Cas
 
 describe('publication states', () => {
   it('colours each state, warning in the last two days', () => {
-    expect(stateTag(kase({ state: 'overdue' }))).toBe('danger')
-    expect(stateTag(kase({ state: 'late' }))).toBe('warning')
-    expect(stateTag(kase({ state: 'on_time' }))).toBe('success')
-    expect(stateTag(kase({ state: 'not_due' }))).toBe('info')
-    expect(stateTag(kase({ state: 'due', days_left: 5 }))).toBe('primary')
-    expect(stateTag(kase({ state: 'due', days_left: 2 }))).toBe('warning')
-    expect(stateTag(kase({ state: 'due', days_left: 0 }))).toBe('warning')
+    expect(lib.stateTag(kase({ state: 'overdue' }))).toBe('danger')
+    expect(lib.stateTag(kase({ state: 'late' }))).toBe('warning')
+    expect(lib.stateTag(kase({ state: 'on_time' }))).toBe('success')
+    expect(lib.stateTag(kase({ state: 'not_due' }))).toBe('info')
+    expect(lib.stateTag(kase({ state: 'due', days_left: 5 }))).toBe('primary')
+    expect(lib.stateTag(kase({ state: 'due', days_left: 2 }))).toBe('warning')
+    expect(lib.stateTag(kase({ state: 'due', days_left: 0 }))).toBe('warning')
   })
   it('qualifies due, overdue and late with working days', () => {
-    expect(stateDetail(kase({ state: 'due', days_left: 3 }))).toEqual({ key: 'enforcement.daysLeft', n: 3 })
-    expect(stateDetail(kase({ state: 'due', days_left: 0 }))).toEqual({ key: 'enforcement.daysLeft', n: 0 })
-    expect(stateDetail(kase({ state: 'overdue', days_late: 2 }))).toEqual({ key: 'enforcement.daysLate', n: 2 })
-    expect(stateDetail(kase({ state: 'late', days_late: 1 }))).toEqual({ key: 'enforcement.daysLate', n: 1 })
-    expect(stateDetail(kase({ state: 'on_time' }))).toBeNull()
-    expect(stateDetail(kase({ state: 'not_due' }))).toBeNull()
+    expect(lib.stateDetail(kase({ state: 'due', days_left: 3 }))).toEqual({ key: 'enforcement.daysLeft', n: 3 })
+    expect(lib.stateDetail(kase({ state: 'due', days_left: 0 }))).toEqual({ key: 'enforcement.daysLeft', n: 0 })
+    expect(lib.stateDetail(kase({ state: 'overdue', days_late: 2 }))).toEqual({ key: 'enforcement.daysLate', n: 2 })
+    expect(lib.stateDetail(kase({ state: 'late', days_late: 1 }))).toEqual({ key: 'enforcement.daysLate', n: 1 })
+    expect(lib.stateDetail(kase({ state: 'on_time' }))).toBeNull()
+    expect(lib.stateDetail(kase({ state: 'not_due' }))).toBeNull()
   })
   it('lists the board figures in order with the missing records last', () => {
     const b: EnforcementBoard = {
@@ -104,11 +80,11 @@ describe('publication states', () => {
       due_soon: [],
       missing: [],
     }
-    const f = boardFigures(b)
+    const f = lib.boardFigures(b)
     expect(f.map((x) => x.key)).toEqual(['due', 'overdue', 'on_time', 'late', 'not_due', 'missing_av'])
     expect(f.find((x) => x.key === 'overdue')).toEqual({ key: 'overdue', value: 1, tag: 'danger' })
     expect(f[f.length - 1]).toEqual({ key: 'missing_av', value: 2, tag: 'danger' })
-    expect(boardFigures(null)).toEqual([])
+    expect(lib.boardFigures(null)).toEqual([])
   })
   it('labels every state in both languages', () => {
     for (const s of ['not_due', 'due', 'overdue', 'on_time', 'late', 'missing_av']) {
@@ -120,34 +96,34 @@ describe('publication states', () => {
 
 describe('list query', () => {
   it('leaves out empty filters', () => {
-    expect(listQuery(emptyFilters(), 1, 20)).toEqual({ page: 1, page_size: 20 })
-    const f = { ...emptyFilters(), kind: '处罚', state: 'overdue', year: 2024, q: '  清河 ', as_of: '2024-10-15' }
-    expect(listQuery(f, 2, 50, true)).toEqual({ page: 2, page_size: 50, kind: '处罚', state: 'overdue', year: 2024, q: '清河', as_of: '2024-10-15', unmask: 1 })
+    expect(lib.listQuery(lib.emptyFilters(), 1, 20)).toEqual({ page: 1, page_size: 20 })
+    const f = { ...lib.emptyFilters(), kind: '处罚', state: 'overdue', year: 2024, q: '  清河 ', as_of: '2024-10-15' }
+    expect(lib.listQuery(f, 2, 50, true)).toEqual({ page: 2, page_size: 50, kind: '处罚', state: 'overdue', year: 2024, q: '清河', as_of: '2024-10-15', unmask: 1 })
   })
 })
 
 describe('register form', () => {
-  const good = { ...emptyRegisterForm(), case_id: 'N1', org: '某区市场监督管理局', target_party: '91210900000000001x', inspectors: '210902198001010013；210902198001010021\n', started_at: '2024-09-10T09:00' }
+  const good = { ...lib.emptyRegisterForm(), case_id: 'N1', org: '某区市场监督管理局', target_party: '91210900000000001x', inspectors: '210902198001010013；210902198001010021\n', started_at: '2024-09-10T09:00' }
   it('splits ID numbers on any separator', () => {
-    expect(splitIds('a; b，c , d\ne')).toEqual(['A', 'B', 'C', 'D', 'E'])
-    expect(splitIds('')).toEqual([])
+    expect(lib.splitIds('a; b，c , d\ne')).toEqual(['A', 'B', 'C', 'D', 'E'])
+    expect(lib.splitIds('')).toEqual([])
   })
   it('needs two inspectors except for a licence, and no repeats', () => {
-    expect(validateRegister(good)).toBeNull()
-    expect(validateRegister({ ...good, inspectors: '210902198001010013' })?.[0]).toBe('inspector_id_numbers')
-    expect(validateRegister({ ...good, kind: '许可', inspectors: '' })).toBeNull()
-    expect(validateRegister({ ...good, inspectors: 'A;a' })?.[0]).toBe('inspector_id_numbers')
+    expect(lib.validateRegister(good)).toBeNull()
+    expect(lib.validateRegister({ ...good, inspectors: '210902198001010013' })?.[0]).toBe('inspector_id_numbers')
+    expect(lib.validateRegister({ ...good, kind: '许可', inspectors: '' })).toBeNull()
+    expect(lib.validateRegister({ ...good, inspectors: 'A;a' })?.[0]).toBe('inspector_id_numbers')
   })
   it('names the field at fault', () => {
-    expect(validateRegister({ ...good, case_id: ' ' })?.[0]).toBe('case_id')
-    expect(validateRegister({ ...good, case_id: 'a/b' })?.[0]).toBe('case_id')
-    expect(validateRegister({ ...good, org: '' })?.[0]).toBe('org')
-    expect(validateRegister({ ...good, target_party: '' })?.[0]).toBe('target_party')
-    expect(validateRegister({ ...good, started_at: '2024/9/10' })?.[0]).toBe('started_at')
-    expect(validateRegister({ ...good, kind: '罚款' })?.[0]).toBe('kind')
+    expect(lib.validateRegister({ ...good, case_id: ' ' })?.[0]).toBe('case_id')
+    expect(lib.validateRegister({ ...good, case_id: 'a/b' })?.[0]).toBe('case_id')
+    expect(lib.validateRegister({ ...good, org: '' })?.[0]).toBe('org')
+    expect(lib.validateRegister({ ...good, target_party: '' })?.[0]).toBe('target_party')
+    expect(lib.validateRegister({ ...good, started_at: '2024/9/10' })?.[0]).toBe('started_at')
+    expect(lib.validateRegister({ ...good, kind: '罚款' })?.[0]).toBe('kind')
   })
   it('builds the request body', () => {
-    expect(registerBody({ ...good, source: '双随机', has_av_record: 'yes' })).toEqual({
+    expect(lib.registerBody({ ...good, source: '双随机', has_av_record: 'yes' })).toEqual({
       case_id: 'N1',
       org: '某区市场监督管理局',
       target_party: '91210900000000001X',
@@ -157,54 +133,54 @@ describe('register form', () => {
       source: '双随机',
       has_av_record: true,
     })
-    expect(registerBody(good)).not.toHaveProperty('has_av_record')
+    expect(lib.registerBody(good)).not.toHaveProperty('has_av_record')
   })
 })
 
 describe('close form', () => {
   const f = { closed_at: '2024-09-27 16:00', result: '罚款五千元', penalty: '5,000.50', has_av_record: '' as const }
   it('checks the time, the result and the penalty', () => {
-    expect(validateClose(f, '处罚')).toBeNull()
-    expect(validateClose({ ...f, closed_at: '' }, '处罚')?.[0]).toBe('closed_at')
-    expect(validateClose({ ...f, result: ' ' }, '处罚')?.[0]).toBe('result')
-    expect(validateClose({ ...f, penalty: '12.345' }, '处罚')?.[0]).toBe('penalty_fen')
-    expect(validateClose({ ...f, penalty: '-1' }, '处罚')?.[0]).toBe('penalty_fen')
-    expect(validateClose(f, '检查')?.[0]).toBe('penalty_fen')
-    expect(validateClose({ ...f, penalty: '' }, '检查')).toBeNull()
+    expect(lib.validateClose(f, '处罚')).toBeNull()
+    expect(lib.validateClose({ ...f, closed_at: '' }, '处罚')?.[0]).toBe('closed_at')
+    expect(lib.validateClose({ ...f, result: ' ' }, '处罚')?.[0]).toBe('result')
+    expect(lib.validateClose({ ...f, penalty: '12.345' }, '处罚')?.[0]).toBe('penalty_fen')
+    expect(lib.validateClose({ ...f, penalty: '-1' }, '处罚')?.[0]).toBe('penalty_fen')
+    expect(lib.validateClose(f, '检查')?.[0]).toBe('penalty_fen')
+    expect(lib.validateClose({ ...f, penalty: '' }, '检查')).toBeNull()
   })
   it('sends the penalty in fen', () => {
-    expect(closeBody(f)).toEqual({ closed_at: '2024-09-27 16:00', result: '罚款五千元', penalty_fen: 500050 })
-    expect(closeBody({ ...f, penalty: '', has_av_record: 'no' })).toEqual({ closed_at: '2024-09-27 16:00', result: '罚款五千元', has_av_record: false })
+    expect(lib.closeBody(f)).toEqual({ closed_at: '2024-09-27 16:00', result: '罚款五千元', penalty_fen: 500050 })
+    expect(lib.closeBody({ ...f, penalty: '', has_av_record: 'no' })).toEqual({ closed_at: '2024-09-27 16:00', result: '罚款五千元', has_av_record: false })
   })
 })
 
 describe('publish form', () => {
   it('starts from the case, or from the current publication', () => {
-    expect(publishFormOf(detail())).toEqual({ decision_no: '', result: '罚款五千元', penalty: '5000.00', published_at: '', reason: '' })
+    expect(lib.publishFormOf(detail())).toEqual({ decision_no: '', result: '罚款五千元', penalty: '5000.00', published_at: '', reason: '' })
     const old = pubOf({ id: 1, superseded_by: 2, result: '旧' })
     const cur = pubOf({ id: 2, supersedes: 1, result: '罚款四千元', penalty_fen: 400000 })
     const d = detail({ published_at: '2024-10-10 10:00:00' }, [old, cur])
-    expect(publishFormOf(d).result).toBe('罚款四千元')
-    expect(publishFormOf(d).penalty).toBe('4000.00')
-    expect(currentPublication(d.publications)?.id).toBe(2)
+    expect(lib.publishFormOf(d).result).toBe('罚款四千元')
+    expect(lib.publishFormOf(d).penalty).toBe('4000.00')
+    expect(lib.currentPublication(d.publications)?.id).toBe(2)
   })
   it('requires a document number for decisions and a reason for a correction', () => {
-    const form = publishFormOf(detail())
-    expect(validatePublish(form, detail())?.[0]).toBe('decision_no')
-    expect(validatePublish({ ...form, decision_no: 'X' }, detail())).toBeNull()
-    expect(validatePublish(form, detail({ kind: '检查', penalty_fen: null }))).toBeNull()
-    expect(validatePublish({ ...form, decision_no: 'X' }, detail({ closed_at: null }))?.[1]).toContain('尚未结案')
+    const form = lib.publishFormOf(detail())
+    expect(lib.validatePublish(form, detail())?.[0]).toBe('decision_no')
+    expect(lib.validatePublish({ ...form, decision_no: 'X' }, detail())).toBeNull()
+    expect(lib.validatePublish(form, detail({ kind: '检查', penalty_fen: null }))).toBeNull()
+    expect(lib.validatePublish({ ...form, decision_no: 'X' }, detail({ closed_at: null }))?.[1]).toContain('尚未结案')
     const published = detail({ published_at: '2024-10-10 10:00:00' }, [pubOf()])
-    expect(isCorrection(published)).toBe(true)
-    expect(isCorrection(detail())).toBe(false)
-    expect(isCorrection(detail({ published_at: '2024-10-10 10:00:00' }))).toBe(true) // imported as published
-    expect(validatePublish({ ...form, decision_no: 'X' }, published)?.[0]).toBe('reason')
-    expect(validatePublish({ ...form, decision_no: 'X', reason: '金额笔误' }, published)).toBeNull()
-    expect(validatePublish({ ...form, decision_no: 'X', published_at: 'soon' }, detail())?.[0]).toBe('published_at')
+    expect(lib.isCorrection(published)).toBe(true)
+    expect(lib.isCorrection(detail())).toBe(false)
+    expect(lib.isCorrection(detail({ published_at: '2024-10-10 10:00:00' }))).toBe(true) // imported as published
+    expect(lib.validatePublish({ ...form, decision_no: 'X' }, published)?.[0]).toBe('reason')
+    expect(lib.validatePublish({ ...form, decision_no: 'X', reason: '金额笔误' }, published)).toBeNull()
+    expect(lib.validatePublish({ ...form, decision_no: 'X', published_at: 'soon' }, detail())?.[0]).toBe('published_at')
   })
   it('sends only what is given', () => {
-    expect(publishBody({ decision_no: ' X ', result: 'R', penalty: '', published_at: '', reason: '' })).toEqual({ decision_no: 'X', result: 'R' })
-    expect(publishBody({ decision_no: 'X', result: 'R', penalty: '40000', published_at: '2024-10-14T10:00', reason: '更正' })).toEqual({
+    expect(lib.publishBody({ decision_no: ' X ', result: 'R', penalty: '', published_at: '', reason: '' })).toEqual({ decision_no: 'X', result: 'R' })
+    expect(lib.publishBody({ decision_no: 'X', result: 'R', penalty: '40000', published_at: '2024-10-14T10:00', reason: '更正' })).toEqual({
       decision_no: 'X',
       result: 'R',
       penalty_fen: 4000000,
@@ -217,19 +193,19 @@ describe('publish form', () => {
 describe('media', () => {
   it('accepts audio, video, photos and PDF by name, refuses the rest', () => {
     for (const n of ['a.mp4', 'A.MOV', 'b.avi', 'c.mkv', 'd.mp3', 'e.wav', 'f.m4a', 'g.jpg', 'h.jpeg', 'i.png', 'j.pdf']) {
-      expect(checkMediaFile(n, 10, 0), n).toBeNull()
+      expect(lib.checkMediaFile(n, 10, 0), n).toBeNull()
     }
-    for (const n of ['a.exe', 'b.zip', 'noext', 'c.mp4.txt']) expect(checkMediaFile(n, 10, 0)?.[0], n).toBe('file')
-    expect(checkMediaFile('a.mp4', 0, 0)?.[1]).toContain('为空')
-    expect(checkMediaFile('a.mp4', 2048, 1024)?.[0]).toBe('file')
+    for (const n of ['a.exe', 'b.zip', 'noext', 'c.mp4.txt']) expect(lib.checkMediaFile(n, 10, 0)?.[0], n).toBe('file')
+    expect(lib.checkMediaFile('a.mp4', 0, 0)?.[1]).toContain('为空')
+    expect(lib.checkMediaFile('a.mp4', 2048, 1024)?.[0]).toBe('file')
   })
   it('builds the URLs with the case id encoded', () => {
     const sha = 'a'.repeat(64)
-    expect(mediaUrl('罚/1', sha)).toBe(`/api/enforcement/${encodeURIComponent('罚/1')}/media/${sha}`)
-    expect(uploadUrl('P1', '现场.mp4', '2024-09-27T15:00')).toBe(
+    expect(lib.mediaUrl('罚/1', sha)).toBe(`/api/enforcement/${encodeURIComponent('罚/1')}/media/${sha}`)
+    expect(lib.uploadUrl('P1', '现场.mp4', '2024-09-27T15:00')).toBe(
       '/api/enforcement/P1/media?name=%E7%8E%B0%E5%9C%BA.mp4&recorded_at=2024-09-27+15%3A00',
     )
-    expect(uploadUrl('P1', 'a.mp4', '')).toBe('/api/enforcement/P1/media?name=a.mp4')
-    expect(shortSha('0123456789abcdef')).toBe('012345…cdef')
+    expect(lib.uploadUrl('P1', 'a.mp4', '')).toBe('/api/enforcement/P1/media?name=a.mp4')
+    expect(lib.shortSha('0123456789abcdef')).toBe('012345…cdef')
   })
 })

@@ -1,25 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import {
-  actionName,
-  actorQuery,
-  base64ToBytes,
-  checkpointLag,
-  consistencyQuery,
-  detailsText,
-  groupChecks,
-  knownActions,
-  parseNote,
-  problemKinds,
-  problemsTruncated,
-  proofFacts,
-  proofFileName,
-  proofKind,
-  proofNotes,
-  proofPath,
-  proofText,
-  toHex,
-  type LedgerProblem,
-} from '../../src/lib/ledger'
+import * as lib from '../../src/lib/ledger'
+import type { LedgerProblem } from '../../src/lib/ledger'
 
 // A checkpoint as a demo server signs it.
 const NOTE =
@@ -29,13 +10,13 @@ const ROOT = '447624d014318b4e30136a7e0d63dc6b2734141e996ebac9c804e6d8701049d7'
 
 describe('checkpoints', () => {
   it('decodes base64', () => {
-    expect(toHex(base64ToBytes('AAEC/w==')!)).toBe('000102ff')
-    expect(toHex(base64ToBytes('YWJj')!)).toBe('616263')
-    expect(base64ToBytes('abc')).toBeNull()
-    expect(base64ToBytes('a$c=')).toBeNull()
+    expect(lib.toHex(lib.base64ToBytes('AAEC/w==')!)).toBe('000102ff')
+    expect(lib.toHex(lib.base64ToBytes('YWJj')!)).toBe('616263')
+    expect(lib.base64ToBytes('abc')).toBeNull()
+    expect(lib.base64ToBytes('a$c=')).toBeNull()
   })
   it('reads a signed note: origin, size, root in hex, signer and key id', () => {
-    expect(parseNote(NOTE)).toEqual({
+    expect(lib.parseNote(NOTE)).toEqual({
       origin: 'qingfeng/vm/demo.db',
       size: 33051,
       rootHex: ROOT,
@@ -44,17 +25,17 @@ describe('checkpoints', () => {
     })
   })
   it('refuses what is not a note', () => {
-    expect(parseNote('')).toBeNull()
-    expect(parseNote('origin\n12\nroot\n')).toBeNull()
-    expect(parseNote('origin\nx\nRHYk0BQxi04wE2p+DWPcayc0FB6ZbrrJyATm2HAQSdc=\n\n— k AAAA\n')).toBeNull()
-    expect(parseNote('origin\n1\nAAAA\n\n— k AAAA\n')).toBeNull()
-    expect(parseNote(NOTE.replace('— ', '-- '))).toBeNull()
+    expect(lib.parseNote('')).toBeNull()
+    expect(lib.parseNote('origin\n12\nroot\n')).toBeNull()
+    expect(lib.parseNote('origin\nx\nRHYk0BQxi04wE2p+DWPcayc0FB6ZbrrJyATm2HAQSdc=\n\n— k AAAA\n')).toBeNull()
+    expect(lib.parseNote('origin\n1\nAAAA\n\n— k AAAA\n')).toBeNull()
+    expect(lib.parseNote(NOTE.replace('— ', '-- '))).toBeNull()
   })
   it('says how far the log ran past its latest checkpoint', () => {
-    expect(checkpointLag({ size: 33051, root: ROOT, checkpoint: NOTE })).toBe(0)
-    expect(checkpointLag({ size: 33060, root: 'x', checkpoint: NOTE })).toBe(9)
-    expect(checkpointLag({ size: 1, root: 'x', checkpoint: 'garbage' })).toBeNull()
-    expect(checkpointLag(null)).toBeNull()
+    expect(lib.checkpointLag({ size: 33051, root: ROOT, checkpoint: NOTE })).toBe(0)
+    expect(lib.checkpointLag({ size: 33060, root: 'x', checkpoint: NOTE })).toBe(9)
+    expect(lib.checkpointLag({ size: 1, root: 'x', checkpoint: 'garbage' })).toBeNull()
+    expect(lib.checkpointLag(null)).toBeNull()
   })
 })
 
@@ -71,18 +52,18 @@ describe('integrity check', () => {
   })
   it('counts problems by kind, most frequent first', () => {
     const list = [p('edited', '被修改'), p('deleted', '被删除'), p('edited', '被修改')]
-    expect(problemKinds(list, true)).toEqual([
+    expect(lib.problemKinds(list, true)).toEqual([
       ['被修改', 2],
       ['被删除', 1],
     ])
-    expect(problemKinds(list, false)).toEqual([
+    expect(lib.problemKinds(list, false)).toEqual([
       ['edited', 2],
       ['deleted', 1],
     ])
   })
   it('knows when the list was cut at 200', () => {
-    expect(problemsTruncated({ problem_count: 250, problems: new Array(200).fill(p('edited', '')) })).toBe(true)
-    expect(problemsTruncated({ problem_count: 2, problems: [p('a', ''), p('b', '')] })).toBe(false)
+    expect(lib.problemsTruncated({ problem_count: 250, problems: new Array(200).fill(p('edited', '')) })).toBe(true)
+    expect(lib.problemsTruncated({ problem_count: 2, problems: [p('a', ''), p('b', '')] })).toBe(false)
   })
 })
 
@@ -107,73 +88,73 @@ describe('proofs', () => {
     new_checkpoint: NOTE,
   }
   it('tells the kinds apart', () => {
-    expect(proofKind(inclusion)).toBe('inclusion')
-    expect(proofKind(consistency)).toBe('consistency')
-    expect(proofKind({ type: 'x' })).toBe('unknown')
-    expect(proofKind(null)).toBe('unknown')
+    expect(lib.proofKind(inclusion)).toBe('inclusion')
+    expect(lib.proofKind(consistency)).toBe('consistency')
+    expect(lib.proofKind({ type: 'x' })).toBe('unknown')
+    expect(lib.proofKind(null)).toBe('unknown')
   })
   it('lists the facts of an inclusion proof', () => {
-    const f = proofFacts(inclusion)
+    const f = lib.proofFacts(inclusion)
     expect(f.map((x) => x.key)).toEqual(['dataset', 'key', 'version', 'rowHash', 'leafIndex', 'leafHash', 'treeSize'])
     expect(f.find((x) => x.key === 'leafIndex')?.value).toBe('4272')
     expect(f.find((x) => x.key === 'leafHash')?.mono).toBe(true)
-    expect(proofPath(inclusion)).toEqual(['01', '02'])
-    expect(proofNotes(inclusion)).toEqual([{ key: 'checkpoint', note: NOTE }])
+    expect(lib.proofPath(inclusion)).toEqual(['01', '02'])
+    expect(lib.proofNotes(inclusion)).toEqual([{ key: 'checkpoint', note: NOTE }])
   })
   it('lists the facts of a consistency proof', () => {
-    expect(proofFacts(consistency).map((x) => [x.key, x.value])).toEqual([
+    expect(lib.proofFacts(consistency).map((x) => [x.key, x.value])).toEqual([
       ['oldSize', '31434'],
       ['oldRoot', 'cc'],
       ['newSize', '33051'],
       ['newRoot', ROOT],
     ])
-    expect(proofPath(consistency)).toEqual(['03'])
-    expect(proofNotes(consistency).map((n) => n.key)).toEqual(['old_checkpoint', 'new_checkpoint'])
-    expect(proofNotes({ ...consistency, old_checkpoint: undefined }).map((n) => n.key)).toEqual(['new_checkpoint'])
+    expect(lib.proofPath(consistency)).toEqual(['03'])
+    expect(lib.proofNotes(consistency).map((n) => n.key)).toEqual(['old_checkpoint', 'new_checkpoint'])
+    expect(lib.proofNotes({ ...consistency, old_checkpoint: undefined }).map((n) => n.key)).toEqual(['new_checkpoint'])
   })
   it('names the downloaded file safely and writes the proof as JSON', () => {
-    expect(proofFileName(inclusion)).toBe('proof-companies-91210902M0012RRK1A.json')
-    expect(proofFileName({ ...inclusion, record: { dataset: 'persons', key: '../张三 1' } })).toBe('proof-persons-1.json')
-    expect(proofFileName(consistency)).toBe('consistency-31434-33051.json')
-    expect(proofFileName({})).toBe('proof.json')
-    expect(JSON.parse(proofText(inclusion))).toEqual(inclusion)
+    expect(lib.proofFileName(inclusion)).toBe('proof-companies-91210902M0012RRK1A.json')
+    expect(lib.proofFileName({ ...inclusion, record: { dataset: 'persons', key: '../张三 1' } })).toBe('proof-persons-1.json')
+    expect(lib.proofFileName(consistency)).toBe('consistency-31434-33051.json')
+    expect(lib.proofFileName({})).toBe('proof.json')
+    expect(JSON.parse(lib.proofText(inclusion))).toEqual(inclusion)
   })
   it('puts indented check lines under the line before', () => {
-    expect(groupChecks(['检查点签名有效', '记录内容与账本一致', '  name = 某公司', '  status = 存续', '包含证明有效'])).toEqual([
+    expect(lib.groupChecks(['检查点签名有效', '记录内容与账本一致', '  name = 某公司', '  status = 存续', '包含证明有效'])).toEqual([
       { text: '检查点签名有效', sub: [] },
       { text: '记录内容与账本一致', sub: ['name = 某公司', 'status = 存续'] },
       { text: '包含证明有效', sub: [] },
     ])
-    expect(groupChecks(['  orphan'])).toEqual([{ text: 'orphan', sub: [] }])
+    expect(lib.groupChecks(['  orphan'])).toEqual([{ text: 'orphan', sub: [] }])
   })
   it('checks the consistency form', () => {
-    expect(consistencyQuery('31434', '', 33051)).toEqual({ old: 31434 })
-    expect(consistencyQuery(' 10 ', '20', 33051)).toEqual({ old: 10, new: 20 })
-    expect((consistencyQuery('0', '', 33051) as string[])[0]).toBe('old')
-    expect((consistencyQuery('x', '', 33051) as string[])[0]).toBe('old')
-    expect((consistencyQuery('30', '20', 33051) as string[])[0]).toBe('old')
-    expect((consistencyQuery('40000', '', 33051) as string[])[0]).toBe('old')
-    expect((consistencyQuery('10', '40000', 33051) as string[])[0]).toBe('new')
-    expect((consistencyQuery('10', '2.5', null) as string[])[0]).toBe('new')
-    expect(consistencyQuery('10', '', null)).toEqual({ old: 10 })
+    expect(lib.consistencyQuery('31434', '', 33051)).toEqual({ old: 31434 })
+    expect(lib.consistencyQuery(' 10 ', '20', 33051)).toEqual({ old: 10, new: 20 })
+    expect((lib.consistencyQuery('0', '', 33051) as string[])[0]).toBe('old')
+    expect((lib.consistencyQuery('x', '', 33051) as string[])[0]).toBe('old')
+    expect((lib.consistencyQuery('30', '20', 33051) as string[])[0]).toBe('old')
+    expect((lib.consistencyQuery('40000', '', 33051) as string[])[0]).toBe('old')
+    expect((lib.consistencyQuery('10', '40000', 33051) as string[])[0]).toBe('new')
+    expect((lib.consistencyQuery('10', '2.5', null) as string[])[0]).toBe('new')
+    expect(lib.consistencyQuery('10', '', null)).toEqual({ old: 10 })
   })
 })
 
 describe('the action log', () => {
   it('turns a bare name into user:NAME', () => {
-    expect(actorQuery(' analyst ')).toBe('user:analyst')
-    expect(actorQuery('system:scan')).toBe('system:scan')
-    expect(actorQuery('  ')).toBeUndefined()
+    expect(lib.actorQuery(' analyst ')).toBe('user:analyst')
+    expect(lib.actorQuery('system:scan')).toBe('system:scan')
+    expect(lib.actorQuery('  ')).toBeUndefined()
   })
   it('labels the actions the server records', () => {
-    expect(actionName('draw_plan', 'zh-CN')).toBe('制定抽查计划')
-    expect(actionName('view_unmasked', 'en')).toBe('Viewed personal data')
-    expect(actionName('lead_propose', 'zh-CN')).toBeNull()
-    expect(knownActions()).toContain('ledger_verify')
+    expect(lib.actionName('draw_plan', 'zh-CN')).toBe('制定抽查计划')
+    expect(lib.actionName('view_unmasked', 'en')).toBe('Viewed personal data')
+    expect(lib.actionName('lead_propose', 'zh-CN')).toBeNull()
+    expect(lib.knownActions()).toContain('ledger_verify')
   })
   it('writes details as one line, nothing for an empty object', () => {
-    expect(detailsText({})).toBe('')
-    expect(detailsText(null)).toBe('')
-    expect(detailsText({ job: 1 })).toBe('{"job":1}')
+    expect(lib.detailsText({})).toBe('')
+    expect(lib.detailsText(null)).toBe('')
+    expect(lib.detailsText({ job: 1 })).toBe('{"job":1}')
   })
 })

@@ -1,24 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import {
-  CELL_STATUSES,
-  attendance,
-  branchBody,
-  branchFormOf,
-  buildGrid,
-  cellCount,
-  emptyBranchForm,
-  emptyMeetingForm,
-  hasNoQuorum,
-  meetingBody,
-  rateText,
-  statusColor,
-  statusTag,
-  validateBranch,
-  validateMeeting,
-  type Branch,
-  type Calendar,
-  type CalendarCell,
-} from '../../src/lib/party'
+import * as lib from '../../src/lib/party'
+import type { Branch, Calendar, CalendarCell } from '../../src/lib/party'
 import zhEn from '../../src/locales/party'
 
 function cell(first: number, last: number, over: Partial<CalendarCell> = {}): CalendarCell {
@@ -86,7 +68,7 @@ function calendar(): Calendar {
 
 describe('compliance grid', () => {
   it('spans quarters over three months and the year over twelve', () => {
-    const g = buildGrid(calendar())
+    const g = lib.buildGrid(calendar())
     expect(g.map((r) => r.kind)).toEqual(['支部党员大会', '支部委员会', '组织生活会'])
     expect(g[0].cells.map((c) => [c.col, c.span])).toEqual([
       [0, 3],
@@ -101,53 +83,53 @@ describe('compliance grid', () => {
     expect(g[2].cells).toEqual([{ col: 0, span: 12, cell: expect.objectContaining({ status: 'open' }) }])
     // Every row covers exactly the twelve months.
     for (const r of g) expect(r.cells.reduce((n, c) => n + c.span, 0)).toBe(12)
-    expect(buildGrid(null)).toEqual([])
+    expect(lib.buildGrid(null)).toEqual([])
   })
 
   it('gives each status its own colour and tag', () => {
-    const bgs = new Set(CELL_STATUSES.map((s) => statusColor(s).bg))
-    expect(bgs.size).toBe(CELL_STATUSES.length)
-    expect(statusTag('missed')).toBe('danger')
-    expect(statusTag('at_risk')).toBe('warning')
-    expect(statusTag('met')).toBe('success')
-    expect(statusTag('future')).toBe('info')
+    const bgs = new Set(lib.CELL_STATUSES.map((s) => lib.statusColor(s).bg))
+    expect(bgs.size).toBe(lib.CELL_STATUSES.length)
+    expect(lib.statusTag('missed')).toBe('danger')
+    expect(lib.statusTag('at_risk')).toBe('warning')
+    expect(lib.statusTag('met')).toBe('success')
+    expect(lib.statusTag('future')).toBe('info')
   })
 
   it('counts and flags cells', () => {
-    expect(cellCount(cell(1, 1, { status: 'missed', held: 0, required: 1 }))).toBe('0/1')
-    expect(cellCount(cell(1, 1, { status: 'future' }))).toBe('')
+    expect(lib.cellCount(cell(1, 1, { status: 'missed', held: 0, required: 1 }))).toBe('0/1')
+    expect(lib.cellCount(cell(1, 1, { status: 'future' }))).toBe('')
     const m = { meeting_id: 'A', held_on: '2024-06-01', topic: '', attendees: 5, expected: 10, counted: false, no_quorum: true }
-    expect(hasNoQuorum(cell(4, 6, { meetings: [m] }))).toBe(true)
-    expect(hasNoQuorum(cell(4, 6))).toBe(false)
-    expect(rateText(8, 10)).toBe('80.0%')
-    expect(rateText(2, 3)).toBe('66.7%')
-    expect(rateText(0, 0)).toBe('—')
-    expect(attendance({ attendees: 8, expected: 10 })).toBe('8/10')
-    expect(attendance({ attendees: null, expected: null })).toBe('—')
+    expect(lib.hasNoQuorum(cell(4, 6, { meetings: [m] }))).toBe(true)
+    expect(lib.hasNoQuorum(cell(4, 6))).toBe(false)
+    expect(lib.rateText(8, 10)).toBe('80.0%')
+    expect(lib.rateText(2, 3)).toBe('66.7%')
+    expect(lib.rateText(0, 0)).toBe('—')
+    expect(lib.attendance({ attendees: 8, expected: 10 })).toBe('8/10')
+    expect(lib.attendance({ attendees: null, expected: null })).toBe('—')
   })
 })
 
 describe('branch form', () => {
   it('checks the id, region, counts and dates', () => {
-    const f = { ...emptyBranchForm(), branch_id: 'DZB0001', name: '某支部' }
-    expect(validateBranch(f)).toBeNull()
-    expect(validateBranch({ ...f, branch_id: 'DZB 1' })?.[0]).toBe('branch_id')
-    expect(validateBranch({ ...f, branch_id: '支部1' })?.[0]).toBe('branch_id')
-    expect(validateBranch({ ...f, name: ' ' })?.[0]).toBe('name')
-    expect(validateBranch({ ...f, region_code: '2109' })?.[0]).toBe('region_code')
-    expect(validateBranch({ ...f, members: 5, voting_members: 6 })?.[0]).toBe('voting_members')
-    expect(validateBranch({ ...f, status: 'dissolved' })?.[0]).toBe('dissolved_on')
-    expect(validateBranch({ ...f, status: 'dissolved', set_up_on: '2020-01-01', dissolved_on: '2019-01-01' })?.[0]).toBe('dissolved_on')
+    const f = { ...lib.emptyBranchForm(), branch_id: 'DZB0001', name: '某支部' }
+    expect(lib.validateBranch(f)).toBeNull()
+    expect(lib.validateBranch({ ...f, branch_id: 'DZB 1' })?.[0]).toBe('branch_id')
+    expect(lib.validateBranch({ ...f, branch_id: '支部1' })?.[0]).toBe('branch_id')
+    expect(lib.validateBranch({ ...f, name: ' ' })?.[0]).toBe('name')
+    expect(lib.validateBranch({ ...f, region_code: '2109' })?.[0]).toBe('region_code')
+    expect(lib.validateBranch({ ...f, members: 5, voting_members: 6 })?.[0]).toBe('voting_members')
+    expect(lib.validateBranch({ ...f, status: 'dissolved' })?.[0]).toBe('dissolved_on')
+    expect(lib.validateBranch({ ...f, status: 'dissolved', set_up_on: '2020-01-01', dissolved_on: '2019-01-01' })?.[0]).toBe('dissolved_on')
   })
 
   it('sends everything on create and only the changes on edit', () => {
-    const f = branchFormOf(branch)
-    expect(branchBody(f, branch)).toEqual({})
+    const f = lib.branchFormOf(branch)
+    expect(lib.branchBody(f, branch)).toEqual({})
     f.secretary = '李书记'
     f.status = 'dissolved'
     f.dissolved_on = '2024-08-31'
-    expect(branchBody(f, branch)).toEqual({ secretary: '李书记', status: 'dissolved', dissolved_on: '2024-08-31' })
-    const created = branchBody({ ...emptyBranchForm(), branch_id: ' DZB0002 ', name: '支部', dissolved_on: '2024-01-01' })
+    expect(lib.branchBody(f, branch)).toEqual({ secretary: '李书记', status: 'dissolved', dissolved_on: '2024-08-31' })
+    const created = lib.branchBody({ ...lib.emptyBranchForm(), branch_id: ' DZB0002 ', name: '支部', dissolved_on: '2024-01-01' })
     expect(created.branch_id).toBe('DZB0002')
     expect(created.members).toBe(0)
     expect(created.dissolved_on).toBe('') // active: no date
@@ -156,25 +138,25 @@ describe('branch form', () => {
 
 describe('meeting form', () => {
   it('refuses bad kinds, dates and attendance', () => {
-    const f = { ...emptyMeetingForm('DZB0001'), kind: '党课', held_on: '2024-09-02', attendees: 8, expected: 10 }
-    expect(validateMeeting(f, '2024-09-16')).toBeNull()
-    expect(validateMeeting({ ...f, kind: '支部大会' }, '2024-09-16')?.[0]).toBe('kind')
-    expect(validateMeeting({ ...f, held_on: '2024/9/2' }, '2024-09-16')?.[0]).toBe('held_on')
-    expect(validateMeeting({ ...f, held_on: '2024-09-17' }, '2024-09-16')?.[0]).toBe('held_on')
-    expect(validateMeeting({ ...f, attendees: 11 }, '2024-09-16')?.[0]).toBe('attendees')
-    expect(validateMeeting({ ...f, branch_id: '' }, '2024-09-16')?.[0]).toBe('branch_id')
+    const f = { ...lib.emptyMeetingForm('DZB0001'), kind: '党课', held_on: '2024-09-02', attendees: 8, expected: 10 }
+    expect(lib.validateMeeting(f, '2024-09-16')).toBeNull()
+    expect(lib.validateMeeting({ ...f, kind: '支部大会' }, '2024-09-16')?.[0]).toBe('kind')
+    expect(lib.validateMeeting({ ...f, held_on: '2024/9/2' }, '2024-09-16')?.[0]).toBe('held_on')
+    expect(lib.validateMeeting({ ...f, held_on: '2024-09-17' }, '2024-09-16')?.[0]).toBe('held_on')
+    expect(lib.validateMeeting({ ...f, attendees: 11 }, '2024-09-16')?.[0]).toBe('attendees')
+    expect(lib.validateMeeting({ ...f, branch_id: '' }, '2024-09-16')?.[0]).toBe('branch_id')
   })
 
   it('leaves out what was not given', () => {
-    const f = { ...emptyMeetingForm('DZB0001'), kind: '党课', held_on: '2024-09-02', topic: ' 学习 ' }
-    expect(meetingBody(f)).toEqual({ branch_id: 'DZB0001', kind: '党课', held_on: '2024-09-02', topic: '学习' })
-    expect(meetingBody({ ...f, attendees: 0, expected: 9, meeting_id: 'M1' })).toMatchObject({ attendees: 0, expected: 9, meeting_id: 'M1' })
+    const f = { ...lib.emptyMeetingForm('DZB0001'), kind: '党课', held_on: '2024-09-02', topic: ' 学习 ' }
+    expect(lib.meetingBody(f)).toEqual({ branch_id: 'DZB0001', kind: '党课', held_on: '2024-09-02', topic: '学习' })
+    expect(lib.meetingBody({ ...f, attendees: 0, expected: 9, meeting_id: 'M1' })).toMatchObject({ attendees: 0, expected: 9, meeting_id: 'M1' })
   })
 })
 
 describe('messages', () => {
   it('label every cell status in both languages', () => {
-    for (const s of CELL_STATUSES) {
+    for (const s of lib.CELL_STATUSES) {
       expect(zhEn.zh.party.cellStatus[s]).toBeTruthy()
       expect(zhEn.en.party.cellStatus[s]).toBeTruthy()
     }
