@@ -534,8 +534,9 @@ TEST_F(DutiesStore, HttpScopesAndRights) {
   // Warnings and the assessment, in scope.
   r = lead.Get("/api/duties/warnings?as_of=2024-12-31");
   ASSERT_EQ(r.status, 200);
-  for (const auto& w : r.Json()["items"]) EXPECT_EQ(w["item"]["org"], kFinance);
-  EXPECT_GE(r.Json()["counts"]["overdue"].get<int>(), 1);
+  const nlohmann::json warnings = r.Json();  // kept: the loop must not walk a temporary
+  for (const auto& w : warnings["items"]) EXPECT_EQ(w["item"]["org"], kFinance);
+  EXPECT_GE(warnings["counts"]["overdue"].get<int>(), 1);
   r = lead.Get("/api/duties/assessment?year=2024");
   ASSERT_EQ(r.status, 200);
   ASSERT_EQ(r.Json()["rows"].size(), 2u);  // 王建国 and 李明
