@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "ingest/xlsx_reader.h"
+#include "store/blob_store.h"
 #include "test_server.h"
 #include "workflow_test_util.h"
 
@@ -454,6 +456,37 @@ TEST_F(DutiesStore, EvidenceFilesAreContentAddressed) {
   }
   EXPECT_EQ(leads::ReadDutyAttachment(store_->db_path(), *a).status().code(),
             Status::Code::kCorruption);
+}
+
+TEST_F(DutiesStore, DamagedEvidenceIsRepairedByUploadingItAgain) {
+  int64_t id = Add(1, std::string(leads::kDutyIntegrity), "2024-01-10", "2024-06-30");
+  const std::string bytes = "整改报告 PDF bytes";
+  auto a = leads::AddDutyAttachment(db(), store_->db_path(), id, bytes, "整改.pdf",
+                                    "application/pdf", "test");
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  const std::string path = leads::DutyFilePath(store_->db_path(), a->sha256);
+  {
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << "damaged";
+  }
+  ASSERT_FALSE(leads::ReadDutyAttachment(store_->db_path(), *a).ok());
+  // The good bytes again replace the damaged copy instead of trusting it.
+  auto again = leads::AddDutyAttachment(db(), store_->db_path(), id, bytes, "整改.pdf",
+                                        "application/pdf", "test");
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  auto back = leads::ReadDutyAttachment(store_->db_path(), *a);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(*back, bytes);
+  // A write that cannot be kept (a folder is in the way) fails and leaves no
+  // temporary file behind.
+  const std::string other = "另一份证据";
+  const std::string blocked = leads::DutyFilePath(store_->db_path(), ToHex(Sha256(other)));
+  std::filesystem::create_directories(blocked + "/occupied");
+  EXPECT_FALSE(WriteBlobOnce(blocked, other).ok());
+  for (const auto& e :
+       std::filesystem::directory_iterator(std::filesystem::path(blocked).parent_path())) {
+    EXPECT_EQ(e.path().filename().string().find(".incoming"), std::string::npos) << e.path();
+  }
 }
 
 TEST_F(DutiesStore, HttpScopesAndRights) {

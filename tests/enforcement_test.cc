@@ -465,12 +465,103 @@ TEST_F(EnforcementStore, RegisterCloseAndPublishWithACorrection) {
   EXPECT_EQ((*list)[0].decided_on, "2024-09-27");
 }
 
+TEST_F(EnforcementStore, RetryAfterTheCaseVersionFailedCompletesIt) {
+  leads::NewEnforcementCase n{"R1",
+                              kOrgA,
+                              CreditCode(2),
+                              "处罚",
+                              "2024-09-10 09:00",
+                              "双随机",
+                              {IdNumber(1), IdNumber(2)},
+                              std::nullopt};
+  ASSERT_TRUE(leads::RegisterEnforcementCase(store_.get(), n, Work(), "user:t").ok());
+  leads::EnforcementClosure cl{"2024-09-27 16:00", "罚款五万元", 5000000, true};
+  ASSERT_TRUE(leads::CloseEnforcementCase(store_.get(), "R1", cl, Work(), "user:t").ok());
+  // The case's new version fails after the publication row is committed.
+  auto block = [&] {
+    Status st = db()->Exec(
+        "CREATE TEMP TRIGGER block_i BEFORE INSERT ON enforcement_versions BEGIN "
+        "SELECT RAISE(ABORT, 'simulated'); END; "
+        "CREATE TEMP TRIGGER block_u BEFORE UPDATE ON enforcement_versions BEGIN "
+        "SELECT RAISE(ABORT, 'simulated'); END;");
+    ASSERT_TRUE(st.ok()) << st.ToString();
+  };
+  auto unblock = [&] {
+    ASSERT_TRUE(db()->Exec("DROP TRIGGER block_i; DROP TRIGGER block_u;").ok());
+  };
+  leads::EnforcementPublishInput pub{"清市监罚〔2024〕21号", "", std::nullopt, "2024-10-14 10:00",
+                                     ""};
+  block();
+  EXPECT_FALSE(leads::PublishEnforcementCase(store_.get(), "R1", pub, Work(), "user:t").ok());
+  unblock();
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM enforcement_publications WHERE case_id = 'R1'"), 1);
+  EXPECT_EQ(Cases("2024-10-15")["R1"].published_at, "");
+  // The retry completes the case version: no correction, no reason needed.
+  auto p = leads::PublishEnforcementCase(store_.get(), "R1", pub, Work(), "user:t");
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(p->supersedes, 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM enforcement_publications WHERE case_id = 'R1'"), 1);
+  EXPECT_EQ(Cases("2024-10-15")["R1"].published_at, "2024-10-14 10:00:00");
+  // The same for a correction.
+  leads::EnforcementPublishInput fix = pub;
+  fix.result = "罚款四万元";
+  fix.penalty_fen = 4000000;
+  fix.published_at = "2024-10-20 10:00";
+  fix.reason = "金额笔误";
+  block();
+  EXPECT_FALSE(leads::PublishEnforcementCase(store_.get(), "R1", fix, Work(), "user:t").ok());
+  unblock();
+  EXPECT_EQ(Cases("2024-10-25")["R1"].result, "罚款五万元");
+  auto p2 = leads::PublishEnforcementCase(store_.get(), "R1", fix, Work(), "user:t");
+  ASSERT_TRUE(p2.ok()) << p2.status().ToString();
+  EXPECT_EQ(p2->supersedes, p->id);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM enforcement_publications WHERE case_id = 'R1'"), 2);
+  auto c = Cases("2024-10-25");
+  EXPECT_EQ(c["R1"].result, "罚款四万元");
+  EXPECT_EQ(c["R1"].penalty_fen, 4000000);
+  EXPECT_EQ(c["R1"].published_at, "2024-10-14 10:00:00");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM ledger_actions WHERE target = 'enforcement:R1' AND "
+                  "action IN ('enforcement_publish', 'enforcement_correct')"),
+            2);
+  auto rep = ledger::Verify(db(), nullptr);
+  ASSERT_TRUE(rep.ok());
+  EXPECT_TRUE(rep->ok());
+  // A refused case version writes nothing at all.
+  leads::EnforcementPublishInput bad = fix;
+  bad.result = std::string(5000, 'x');
+  EXPECT_FALSE(leads::PublishEnforcementCase(store_.get(), "R1", bad, Work(), "user:t").ok());
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM enforcement_publications WHERE case_id = 'R1'"), 2);
+}
+
+TEST_F(EnforcementStore, DamagedMediaIsRepairedByAttachingItAgain) {
+  const std::string bytes = Mp4(std::string(4000, 'r'));
+  auto a = Attach("P1", "现场执法.mp4", bytes);
+  ASSERT_TRUE(a.ok()) << a.status().ToString();
+  {
+    std::ofstream out(leads::AvMediaPath(store_->files_dir(), a->sha256),
+                      std::ios::binary | std::ios::trunc);
+    out << "damaged";
+  }
+  ASSERT_FALSE(leads::ReadAvMedia(db(), store_->files_dir(), "P1", a->sha256).ok());
+  auto again = Attach("P1", "现场执法.mp4", bytes);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_TRUE(again->existed);
+  auto read = leads::ReadAvMedia(db(), store_->files_dir(), "P1", a->sha256);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_EQ(*read, bytes);
+}
+
 TEST_F(EnforcementStore, PublicTextDropsIdNumbersAndTheName) {
   EXPECT_EQ(leads::PublicEnforcementText("对张自然（" + IdNumber(60) + "）罚款", "张自然"),
             "对当事人（***）罚款");
   // Other digits stay.
   EXPECT_EQ(leads::PublicEnforcementText("罚款200元，文号2024012345678901234"),
             "罚款200元，文号2024012345678901234");
+  // An ID number with a wrong check digit still identifies someone: 18 and 15 characters go.
+  EXPECT_EQ(leads::PublicEnforcementText("身份证210902199001011235（校验位错）"),
+            "身份证***（校验位错）");
+  EXPECT_EQ(leads::PublicEnforcementText("旧证210902900101123，"), "旧证***，");
+  EXPECT_EQ(leads::PublicEnforcementText("证号21090219900101123X。"), "证号***。");
 }
 
 // ---------------------------------------------------------------------------
@@ -615,6 +706,41 @@ TEST_F(EnforcementHttp, BoardScopeMediaAndPublication) {
   EXPECT_EQ(pub_client.Get("/api/public/enforcement?year=2023").Json()["total"], 0);
   EXPECT_EQ(pub_client.Get("/api/public/enforcement?kind=x").status, 400);
   EXPECT_EQ(pub_client.Get("/api/enforcement").status, 401);
+}
+
+TEST_F(EnforcementHttp, UnknownPersonIsPublishedAsStructuredFactsOnly) {
+  const std::string id = IdNumber(61);  // not in `persons`
+  leads::NewEnforcementCase n{
+      "N7", kOrgA, id, "处罚", "2024-09-10 09:00", "投诉举报", {IdNumber(1), IdNumber(2)}, true};
+  auto reg = leads::RegisterEnforcementCase(store_.get(), n, Work(), "user:t");
+  ASSERT_TRUE(reg.ok()) << reg.status().ToString();
+  const std::string text = "对李四罚款500元，身份证210902199001011235（校验位错）";
+  leads::EnforcementClosure cl{"2024-09-27 16:00", text, 50000, true};
+  auto closed = leads::CloseEnforcementCase(store_.get(), "N7", cl, Work(), "user:t");
+  ASSERT_TRUE(closed.ok()) << closed.status().ToString();
+  leads::EnforcementPublishInput pub{"清市监罚〔2024〕30号", "", std::nullopt, "2024-10-10 10:00",
+                                     ""};
+  auto p = leads::PublishEnforcementCase(store_.get(), "N7", pub, Work(), "user:t");
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  for (const std::string& leak : {std::string("李四"), std::string("210902199001011235"), id}) {
+    EXPECT_EQ(p->public_text.find(leak), std::string::npos) << p->public_text;
+  }
+  EXPECT_NE(p->public_text.find("清市监罚〔2024〕30号"), std::string::npos) << p->public_text;
+  EXPECT_NE(p->public_text.find("500.00元"), std::string::npos) << p->public_text;
+
+  HttpResult r = server_->Client().Get("/api/public/enforcement?q=N7");
+  ASSERT_EQ(r.status, 200) << r.body;
+  nlohmann::json j = r.Json();
+  ASSERT_EQ(j["total"], 1) << r.body;
+  for (const std::string& leak :
+       {std::string("李四"), std::string("210902199001011235"), std::string("1990010112"), id}) {
+    EXPECT_EQ(r.body.find(leak), std::string::npos) << r.body;
+  }
+  const std::string result = j["items"][0]["result"];
+  EXPECT_NE(result.find("清市监罚〔2024〕30号"), std::string::npos) << result;
+  EXPECT_NE(result.find("2024-09-27"), std::string::npos) << result;
+  EXPECT_EQ(j["items"][0]["target_name"], "自然人");
+  EXPECT_EQ(j["items"][0]["penalty_fen"], 50000);
 }
 
 }  // namespace

@@ -347,6 +347,131 @@ TEST(HotlineBoard, CountsFiltersAndOrder) {
 }
 
 // ---------------------------------------------------------------------------
+// Review findings
+
+// A notice "as of" a future day would block the real one (unique per order,
+// kind and deadline): refused, unless that day is the settings' replay day.
+TEST(HotlineSweep, RefusesAFutureAsOf) {
+  HotlineStore h;
+  OpenOrder(h, "F1", "2024-03-06 09:00", "咨询", "甲局");
+  const CivilDate today = TodayShanghai();
+  const CivilDate tomorrow = CivilFromDays(DaysFromCivil(today.year, today.month, today.day) + 1);
+  for (const CivilDate& day : {tomorrow, Date("2099-01-01")}) {
+    auto r = leads::Sweep(h.db(), day, kLimits, "test");
+    ASSERT_FALSE(r.ok()) << FormatDate(day);
+    EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument);
+    EXPECT_NE(r.status().message().find("as_of"), std::string::npos) << r.status().message();
+    EXPECT_NE(r.status().message_zh().find("as_of"), std::string::npos);
+    auto n = leads::IssueNotice(h.db(), "F1", "督办", "", day, kLimits, "u");
+    ASSERT_FALSE(n.ok());
+    EXPECT_NE(n.status().message().find("as_of"), std::string::npos) << n.status().message();
+  }
+  EXPECT_EQ(h.Count("SELECT COUNT(*) FROM hotline_notices"), 0);
+  // The real day is allowed, and so is the replay day the settings name.
+  EXPECT_TRUE(leads::Sweep(h.db(), today, kLimits, "test").ok());
+  auto replay = leads::Sweep(h.db(), tomorrow, kLimits, "test", FormatDate(tomorrow));
+  EXPECT_TRUE(replay.ok()) << replay.status().ToString();
+  EXPECT_FALSE(
+      leads::Sweep(h.db(), Date("2099-01-01"), kLimits, "test", FormatDate(tomorrow)).ok());
+}
+
+leads::Order Handling(const std::string& received) {
+  leads::Order o;
+  o.id = "P1";
+  o.received_at = received;
+  o.category = "投诉";
+  o.region_code = "210911";
+  o.assigned_org = "甲局";
+  o.events = {{"2024-03-04 10:00", "派单", "", "甲局", ""},
+              {"2024-03-04 11:00", "签收", "", "甲局", ""}};
+  return o;
+}
+
+TEST(HotlineOrders, RefusesASecondApprovedExtension) {
+  leads::Order o = Handling("2024-03-04 09:00");
+  o.events.push_back(
+      {"2024-03-06 10:00", "延期", "甲局", "", "经批准延期3个工作日。审批意见：同意"});
+  // Transferred and signed for again: no longer in state "extended", but the
+  // clock keeps the first extension and would ignore a second.
+  o.events.push_back({"2024-03-07 10:00", "转派", "甲局", "乙局", "转相关单位办理"});
+  o.events.push_back({"2024-03-07 11:00", "签收", "", "乙局", ""});
+  ASSERT_EQ(leads::JudgeOrder(o, Day("2024-03-08"), kLimits).state, leads::OrderState::kHandling);
+  leads::OrderAction ext = A("延期", "2024-03-08 10:00");
+  ext.days = 5;
+  ext.approved = true;
+  ext.approval = "同意";
+  auto p = leads::PlanAction(o, ext, kLimits, "2024-03-08 12:00:00");
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(p.status().message().find("already been extended"), std::string::npos)
+      << p.status().message();
+  EXPECT_NE(p.status().message_zh().find("已经批准延期"), std::string::npos);
+  // Without the first extension it is accepted.
+  o.events.erase(o.events.begin() + 2);
+  EXPECT_TRUE(leads::PlanAction(o, ext, kLimits, "2024-03-08 12:00:00").ok());
+}
+
+TEST(HotlineOrders, RefusesAnExtensionWithoutReceiptTime) {
+  leads::Order o = Handling("");
+  leads::OrderAction ext = A("延期", "2024-03-05 10:00");
+  ext.days = 2;
+  auto p = leads::PlanAction(o, ext, kLimits, "2024-03-08 12:00:00");
+  ASSERT_FALSE(p.ok());
+  EXPECT_NE(p.status().message().find("no receipt time, so it cannot be extended"),
+            std::string::npos)
+      << p.status().message();
+  EXPECT_NE(p.status().message_zh().find("没有受理时间"), std::string::npos);
+  EXPECT_EQ(p.status().message().find("between 1 and"), std::string::npos);
+}
+
+TEST(HotlineBoard, OverdueOnAWeekendAfterAFridayDeadline) {
+  HotlineStore h;
+  // 咨询 received Tue 2024-03-05: deadline Fri 8th.
+  OpenOrder(h, "K1", "2024-03-05 09:00", "咨询", "甲局");
+  auto sat = Item(h.db(), "K1", "2024-03-09");
+  EXPECT_EQ(sat.deadline, "2024-03-08");
+  EXPECT_TRUE(sat.overdue);
+  EXPECT_EQ(sat.overdue_days, 1);
+  EXPECT_EQ(Item(h.db(), "K1", "2024-03-10").overdue_days, 1);
+  EXPECT_EQ(Item(h.db(), "K1", "2024-03-11").overdue_days, 1);
+  EXPECT_EQ(Item(h.db(), "K1", "2024-03-12").overdue_days, 2);
+  leads::BoardFilter f;
+  auto b = leads::LoadBoard(h.db(), Date("2024-03-09"), f, kLimits);
+  ASSERT_TRUE(b.ok());
+  ASSERT_EQ(b->items.size(), 1u);
+  EXPECT_EQ(b->items[0].overdue_days, 1);
+  auto r = leads::Sweep(h.db(), Date("2024-03-09"), kLimits, "test");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->issued.size(), 1u);
+  EXPECT_NE(r->issued[0].note.find("1个工作日"), std::string::npos) << r->issued[0].note;
+  // Closed on the Saturday: one working day late, too.
+  ASSERT_TRUE(Act(h, "K1", A("签收", "2024-03-09 09:00")).ok());
+  ASSERT_TRUE(Act(h, "K1", A("办结", "2024-03-09 10:00", "", "已答复")).ok());
+  auto closed = Item(h.db(), "K1", "2024-03-11");
+  EXPECT_TRUE(closed.closed_late);
+  EXPECT_EQ(closed.overdue_days, 1);
+}
+
+TEST(HotlineOrders, DetailAsOfAnEarlierDayListsWhatWasKnown) {
+  HotlineStore h;
+  OpenOrder(h, "E1", "2024-03-04 09:00", "咨询", "甲局");  // 受理 09:00, 派单 23:00
+  ASSERT_TRUE(Act(h, "E1", A("签收", "2024-03-05 09:00")).ok());
+  ASSERT_TRUE(leads::IssueNotice(h.db(), "E1", "urge", "", Date("2024-03-04"), kLimits, "u").ok());
+  ASSERT_TRUE(
+      leads::IssueNotice(h.db(), "E1", "supervise", "", Date("2024-03-11"), kLimits, "u").ok());
+  auto d = leads::GetOrderDetail(h.db(), "E1", Date("2024-03-04"), kLimits);
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->order.events.size(), 2u);
+  ASSERT_EQ(d->notices.size(), 1u);
+  EXPECT_EQ(d->notices[0].kind, "urge");
+  EXPECT_FALSE(d->item.supervised);
+  d = leads::GetOrderDetail(h.db(), "E1", Date("2024-03-11"), kLimits);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->order.events.size(), 3u);
+  EXPECT_EQ(d->notices.size(), 2u);
+}
+
+// ---------------------------------------------------------------------------
 // Metrics on a hand-made month
 
 constexpr const char* kOrderHeader =
@@ -585,6 +710,30 @@ TEST(HotlineApi, ScopeMaskingRegistrationActionsAndSweep) {
   EXPECT_EQ(clerk.Post(nurl, {{"kind", "supervise"}}).status, 403);
   EXPECT_EQ(leader.Post(nurl, {{"kind", "supervise"}}).status, 201);
   EXPECT_EQ(leader.Post(nurl, {{"kind", "supervise"}}).status, 409);
+}
+
+TEST(HotlineApi, FutureAsOfRefusedAndCallerOrdersInScope) {
+  HotlineServer s;
+  HttpClient admin = s.As("admin");
+  HttpClient clerk = s.As("clerk");
+  HttpClient leader = s.As("leader");
+  HttpResult future = leader.Post("/api/hotline/sweep", {{"as_of", "2099-01-01"}});
+  EXPECT_EQ(future.status, 400) << future.body;
+  EXPECT_EQ(future.Json()["field"], "as_of");
+  HttpResult notice =
+      leader.Post("/api/hotline/orders/X2/notices?as_of=2099-01-01", {{"kind", "supervise"}});
+  EXPECT_EQ(notice.status, 400) << notice.body;
+  EXPECT_EQ(notice.Json()["field"], "as_of");
+  EXPECT_EQ(s.Count("SELECT COUNT(*) FROM hotline_notices"), 0);
+  // The same caller in another region: counted for the admin only.
+  HttpResult reg = admin.Post("/api/hotline/orders", {{"received_at", "2024-03-08 09:30"},
+                                                      {"category", "咨询"},
+                                                      {"region_code", "210902"},
+                                                      {"caller_hash", "aaaa0001ffff"},
+                                                      {"content", "路灯不亮"}});
+  ASSERT_EQ(reg.status, 201) << reg.body;
+  EXPECT_EQ(clerk.Get("/api/hotline/orders/X1?as_of=2024-03-11").Json()["caller_orders"], 1);
+  EXPECT_EQ(admin.Get("/api/hotline/orders/X1?as_of=2024-03-11").Json()["caller_orders"], 2);
 }
 
 }  // namespace

@@ -173,6 +173,29 @@ TEST(PartyCalendar, OutsideTheBranchLifeIsNotDue) {
   EXPECT_EQ(Cell(cal, "支部委员会", 2).status, CellStatus::kMet);
 }
 
+TEST(PartyCalendar, MeetingsAfterTheAsOfDayAreNotYetKnown) {
+  // Replaying 2024-08-05 with the whole year's meetings: August's committee
+  // (held on the 10th) is still open, Q3's later assembly does not count.
+  std::vector<leads::Meeting> v = YearOfMeetings();
+  v.push_back(M("A3", "支部党员大会", "2024-09-12", 9, 10));
+  leads::Calendar cal =
+      leads::BuildCalendar(TestBranch(), v, 2024, CivilDate{2024, 8, 5}, TwoKinds());
+  const auto& aug = Cell(cal, "支部委员会", 8);
+  EXPECT_EQ(aug.held, 0);
+  EXPECT_TRUE(aug.meetings.empty());
+  EXPECT_NE(aug.status, CellStatus::kMet);
+  const auto& q3 = Cell(cal, "支部党员大会", 3);
+  EXPECT_EQ(q3.held, 0);
+  EXPECT_NE(q3.status, CellStatus::kMet);
+  EXPECT_EQ(Cell(cal, "支部委员会", 9).status, CellStatus::kFuture);
+  // A meeting held on the day itself counts.
+  cal = leads::BuildCalendar(TestBranch(), v, 2024, CivilDate{2024, 8, 10}, TwoKinds());
+  EXPECT_EQ(Cell(cal, "支部委员会", 8).status, CellStatus::kMet);
+  // Later, both are known.
+  cal = leads::BuildCalendar(TestBranch(), v, 2024, CivilDate{2024, 9, 16}, TwoKinds());
+  EXPECT_EQ(Cell(cal, "支部党员大会", 3).status, CellStatus::kMet);
+}
+
 TEST(PartyRequirements, OneTableForModelsAndCalendar) {
   // The model's parameters are the table's yearly minimums.
   const engine::Model* m = engine::FindBuiltinModel(models::kFrequencyModel);

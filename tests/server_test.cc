@@ -761,6 +761,19 @@ TEST(ServerLedger, CheckpointsVerifyAndProof) {
   EXPECT_EQ(tampered["problems"][0]["dataset"], "persons");
   EXPECT_EQ(tampered["problems"][0]["key"], key);
   EXPECT_FALSE(tampered["problems"][0]["detail"].get<std::string>().empty());
+  // An auditor limited to one district proves only records of that district:
+  // another district's record and a missing one are answered alike (403).
+  {
+    auto adb = s.Open();
+    ASSERT_TRUE(
+        CreateUsers(adb.get(), {{"xaudit", "细河审计", "auditor", {"210911"}, {}}}, kPassword));
+    auto other = adb->Prepare(
+        "SELECT _key FROM persons_versions WHERE _current = 1 AND region_code = '210902' LIMIT 1");
+    ASSERT_TRUE(other.ok() && Row(*other));
+    HttpClient xaudit = s.As("xaudit");
+    EXPECT_EQ(xaudit.Get("/api/ledger/proof?dataset=persons&key=" + other->Text(0)).status, 403);
+    EXPECT_EQ(xaudit.Get("/api/ledger/proof?dataset=persons&key=000").status, 403);
+  }
   // Verification is the auditor's; an analyst has no ledger right.
   EXPECT_EQ(s.As("analyst").Post("/api/ledger/verify", json::object()).status, 403);
 }

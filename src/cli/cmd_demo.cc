@@ -178,7 +178,8 @@ void RegisterDemo(CLI::App& app, Globals& g, int& exit_code) {
       QF_RETURN_IF_ERROR(leads::SeedDemoOrders(store, last_day, limits,
                                                store->db_path() + ".uploads", Globals::Actor())
                              .status());
-      QF_RETURN_IF_ERROR(leads::Sweep(db, last_day, limits, Globals::Actor()).status());
+      QF_RETURN_IF_ERROR(
+          leads::Sweep(db, last_day, limits, Globals::Actor(), FormatDate(last_day)).status());
       QF_RETURN_IF_ERROR(leads::SeedDemoItems(store, Globals::Actor(), last_day));
       std::cout << (g.zh() ? "3/3 运行监督模型" : "3/3 running the models") << "\n";
       leads::ScanOptions so;

@@ -243,8 +243,10 @@ void RegisterHotline(CLI::App& app, Globals& g, int& exit_code) {
     g.WithStore(exit_code, [&](Store* store) -> Status {
       QF_ASSIGN_OR_RETURN(CivilDate as_of, AsOfArg(store, *n_as_of));
       QF_ASSIGN_OR_RETURN(models::ClockLimits limits, LimitsFor(store));
-      QF_ASSIGN_OR_RETURN(leads::Notice n, leads::IssueNotice(store->db(), *n_id, *n_kind, *n_note,
-                                                              as_of, limits, Globals::Actor()));
+      QF_ASSIGN_OR_RETURN(std::string replay, ReplayAsOf(store));
+      QF_ASSIGN_OR_RETURN(leads::Notice n,
+                          leads::IssueNotice(store->db(), *n_id, *n_kind, *n_note, as_of, limits,
+                                             Globals::Actor(), replay));
       std::cout << leads::NoticeKindZh(n.kind) << " " << n.complaint_id << " "
                 << (g.zh() ? "时限 " : "deadline ") << n.deadline << "\n";
       return Status::OK();
@@ -263,8 +265,9 @@ void RegisterHotline(CLI::App& app, Globals& g, int& exit_code) {
     g.WithStore(exit_code, [&](Store* store) -> Status {
       QF_ASSIGN_OR_RETURN(CivilDate as_of, AsOfArg(store, *s_as_of));
       QF_ASSIGN_OR_RETURN(models::ClockLimits limits, LimitsFor(store));
+      QF_ASSIGN_OR_RETURN(std::string replay, ReplayAsOf(store));
       QF_ASSIGN_OR_RETURN(leads::SweepResult r,
-                          leads::Sweep(store->db(), as_of, limits, Globals::Actor()));
+                          leads::Sweep(store->db(), as_of, limits, Globals::Actor(), replay));
       const bool zh = g.zh();
       Format f = FormatOf(*s_format);
       if (f == Format::kTable) {

@@ -49,6 +49,8 @@ inline constexpr int kExitInternal = 3;
 // --as-of option) when given, else the settings' server.as_of — as the
 // server does —, else today in Asia/Shanghai.
 Result<CivilDate> AsOfArg(Store* store, const std::string& text);
+// The settings' server.as_of ("" when unset): the past day being replayed.
+Result<std::string> ReplayAsOf(Store* store);
 // "<db>.uploads/<what>-<pid>": the importer's scratch folder for one entry
 // from the command line (remove it after, e.g. with qf::ScratchDir).
 std::string CliWorkDir(Store* store, const std::string& what);

@@ -46,11 +46,16 @@ Result<CivilDate> AsOfArg(Store* store, const std::string& text) {
     }
     return *d;
   }
+  QF_ASSIGN_OR_RETURN(std::string replay, ReplayAsOf(store));
+  if (auto d = ParseDate(replay)) return *d;
+  return TodayShanghai();
+}
+
+Result<std::string> ReplayAsOf(Store* store) {
   QF_ASSIGN_OR_RETURN(
       server::ServerConfig config,
       server::LoadServerConfig(store->db_path(), engine::SettingsPathFor(store->db_path())));
-  if (auto d = ParseDate(config.as_of)) return *d;
-  return TodayShanghai();
+  return config.as_of;
 }
 
 std::string CliWorkDir(Store* store, const std::string& what) {

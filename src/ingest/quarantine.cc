@@ -8,6 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "common/scratch_dir.h"
 #include "ingest/value.h"
 #include "store/schema.h"
 
@@ -26,6 +27,7 @@ Result<ImportReport> ImportCsv(Store* store, const DatasetDef& def,
   static std::atomic<int64_t> counter{0};
   const fs::path dir = fs::path(work_dir) / ("entry-" + std::to_string(getpid()) + "-" +
                                              std::to_string(counter.fetch_add(1)));
+  ScratchDir scratch{dir.string()};  // removed on every path out
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return Status::IOError("cannot create " + dir.string() + ": " + ec.message());
@@ -43,7 +45,6 @@ Result<ImportReport> ImportCsv(Store* store, const DatasetDef& def,
   }
   Importer importer(store);
   auto reports = importer.ImportFile(def.name, path, ImportOptions{});
-  fs::remove_all(dir, ec);
   if (!reports.ok()) return reports.status();
   if (reports->size() != 1) return Status::Internal("one CSV file gave several reports");
   return reports->front();

@@ -16,6 +16,7 @@
 #include "common/calendar.h"
 #include "common/hash.h"
 #include "common/text.h"
+#include "ingest/dataset.h"
 #include "ingest/identifiers.h"
 #include "ingest/quarantine.h"
 #include "ingest/value.h"
@@ -593,33 +594,12 @@ class MediaWriter {
     }
     fd_ = -1;
     std::string sha = ToHex(hash_.Finish());
-    std::string path = AvMediaPath(dir_, sha);
-    std::error_code ec;
-    bool good = false;
-    if (fs::exists(path, ec)) {
-      // Kept already; a copy whose bytes changed is replaced by this good one.
-      auto h = HashPath(path);
-      good = h.ok() && *h == sha;
-    }
-    if (!good) {
-      fs::create_directories(fs::path(path).parent_path(), ec);
-      fs::rename(tmp_, path, ec);
-      if (ec) return Status::IOError("cannot store " + path + ": " + ec.message());
-      tmp_.clear();
-    }
+    // The blob store renames it into place, or drops it when a good copy is
+    // kept already (a damaged copy is replaced).
+    Status kept = KeepBlobFile(tmp_, AvMediaPath(dir_, sha), sha);
+    tmp_.clear();
+    QF_RETURN_IF_ERROR(kept);
     return sha;
-  }
-  static Result<std::string> HashPath(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return Status::NotFound("cannot read " + path);
-    Sha256Stream h;
-    std::vector<char> buf(1 << 20);
-    while (in) {
-      in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-      if (in.gcount() > 0) h.Update(std::string_view(buf.data(), static_cast<size_t>(in.gcount())));
-    }
-    if (in.bad()) return Status::IOError("cannot read " + path);
-    return ToHex(h.Finish());
   }
 
  private:
@@ -874,7 +854,7 @@ Result<AvMediaVerification> VerifyAvMedia(Db* db, const std::string& files_dir) 
       v.problems_en.push_back("media " + label + ": " + s.message());
       v.problems_zh.push_back("全过程记录文件" + label + "的记录与账本不符");
     }
-    auto h = MediaWriter::HashPath(AvMediaPath(files_dir, m.sha256));
+    auto h = HashBlobFile(AvMediaPath(files_dir, m.sha256));
     if (!h.ok()) {
       v.problems_en.push_back("media " + label + ": the kept file is missing");
       v.problems_zh.push_back("全过程记录文件" + label + "已丢失");
@@ -948,31 +928,68 @@ std::string PublicSummary(const std::string& kind, const std::string& decision_n
   return s;
 }
 
+// What is published of a decision about a natural person whose name the
+// registers do not know: the clerk's free text could name them, so only the
+// structured facts.
+std::string StructuredPublicText(const std::string& kind, const std::string& decision_no,
+                                 int64_t penalty_fen, const std::string& decided_on,
+                                 const std::string& published_at) {
+  std::string s = "执法类别：" + kind;
+  if (!decision_no.empty()) s += "；决定书文号：" + decision_no;
+  if (penalty_fen > 0) s += "；罚没金额：" + YuanText(penalty_fen) + "元";
+  if (!decided_on.empty()) s += "；决定日期：" + decided_on.substr(0, 10);
+  if (!published_at.empty()) s += "；公示日期：" + published_at.substr(0, 10);
+  // The decision number is free text too.
+  return PublicEnforcementText(s);
+}
+
+// The case's row checked as EnterRecords will check it, so a refusal comes
+// before anything is written.
+Status CheckCaseRecord(const EnforcementCase& r) {
+  const DatasetDef* def = FindDataset("enforcement");
+  if (def == nullptr) return Status::Internal("the enforcement dataset is not defined");
+  for (const auto& [name, text] : AsRecord(r)) {
+    const int at = def->ColumnIndex(name);
+    if (at < 0) return Status::Internal("enforcement has no column " + name);
+    const ColumnDef& col = def->columns[static_cast<size_t>(at)];
+    Result<Value> v = ParseValue(col, Cell{text});
+    if (!v.ok()) {
+      return Status::InvalidInput(
+          col.name + ": " + v.status().message(),
+          col.DisplayName() + "（" + col.name + "）：" + v.status().message_zh());
+    }
+    if (v->is_null() && col.required) {
+      return Status::InvalidInput(col.name + " is required",
+                                  col.DisplayName() + "（" + col.name + "）必须填写");
+    }
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 std::string PublicEnforcementText(std::string_view text, std::string_view person_name) {
-  std::string t(text);
-  // Every run of 15–18 ID characters that is a valid ID number goes.
+  const std::string t(text);
+  // Every run of 15 or 18 ID-like characters (digits, the last may be X) goes,
+  // valid or not: a mistyped check digit still identifies the person.
   std::string out;
   size_t i = 0;
-  auto id_char = [](char ch) {
-    return std::isdigit(static_cast<unsigned char>(ch)) || ch == 'X' || ch == 'x';
-  };
+  auto digit = [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)) != 0; };
   while (i < t.size()) {
-    if (id_char(t[i]) && (i == 0 || !id_char(t[i - 1]))) {
-      size_t j = i;
-      while (j < t.size() && id_char(t[j])) ++j;
-      std::string_view run(t.data() + i, j - i);
-      if ((run.size() == 18 || run.size() == 15) && NormalizeIdNumber(run).ok()) {
-        out += "***";
-        i = j;
-        continue;
-      }
-      out.append(run);
-      i = j;
+    if (!digit(t[i])) {
+      out += t[i++];
       continue;
     }
-    out += t[i++];
+    size_t j = i;
+    while (j < t.size() && digit(t[j])) ++j;
+    if (j < t.size() && (t[j] == 'X' || t[j] == 'x')) ++j;
+    const size_t n = j - i;
+    if (n == 15 || n == 18) {
+      out += "***";
+    } else {
+      out.append(t, i, n);
+    }
+    i = j;
   }
   out = MaskPersonalIds(out);  // phones
   if (!person_name.empty()) {
@@ -1028,8 +1045,39 @@ Result<EnforcementPublication> PublishEnforcementCase(Store* store, const std::s
   if (penalty > 0 && r.kind != "处罚") {
     return Refuse("only a 处罚 case has a penalty", "只有行政处罚案件可填写罚没金额");
   }
+  std::error_code ec;
+  fs::create_directories(work_dir, ec);
+  if (ec) return Status::IOError("cannot create " + work_dir + ": " + ec.message());
   QF_ASSIGN_OR_RETURN(std::vector<EnforcementPublication> pubs,
                       EnforcementPublicationsOf(db, case_id));
+
+  // The publication row and its action are committed before the case's new
+  // version (EnterRecords commits on its own). A failure between the two
+  // leaves a publication whose case version is missing: the retry completes
+  // that version instead of publishing a correction.
+  const EnforcementPublication* latest = nullptr;
+  for (const EnforcementPublication& q : pubs) {
+    if (q.superseded_by == 0) latest = &q;
+  }
+  if (latest != nullptr) {
+    const bool same = latest->decision_no == decision_no && latest->result == result &&
+                      latest->penalty_fen == penalty;
+    const bool version_missing = r.published_at.empty() || r.result != latest->result ||
+                                 r.penalty_fen.value_or(0) != latest->penalty_fen;
+    if (version_missing && (r.published_at.empty() || same)) {
+      EnforcementCase next = r;
+      next.result = latest->result;
+      if (latest->penalty_fen > 0 || r.penalty_fen) next.penalty_fen = latest->penalty_fen;
+      if (next.published_at.empty()) next.published_at = pubs.front().published_at;
+      QF_RETURN_IF_ERROR(CheckCaseRecord(next));
+      QF_RETURN_IF_ERROR(
+          Enter(store, next, work_dir, latest->supersedes > 0 ? "correct" : "publish"));
+      if (same) return *latest;
+      QF_ASSIGN_OR_RETURN(
+          r, LoadEnforcementCase(db, {}, DaysFromCivil(t.year, t.month, t.day), case_id));
+    }
+  }
+
   const bool correction = !pubs.empty() || !r.published_at.empty();
   std::string reason(Trim(in.reason));
   if (correction && reason.empty()) {
@@ -1041,22 +1089,27 @@ Result<EnforcementPublication> PublishEnforcementCase(Store* store, const std::s
   if (r.target_is_person) {
     QF_ASSIGN_OR_RETURN(person, PersonName(db, r.target_party));
   }
+  // A person the registers cannot name could be named in the clerk's text:
+  // then only the structured facts are published.
   const std::string public_text =
-      PublicEnforcementText(PublicSummary(r.kind, decision_no, result, penalty), person);
+      r.target_is_person && person.empty()
+          ? StructuredPublicText(r.kind, decision_no, penalty, r.closed_at, published)
+          : PublicEnforcementText(PublicSummary(r.kind, decision_no, result, penalty), person);
 
   // The case's new version: the published result and penalty; published_at
-  // stays the first publication's.
+  // stays the first publication's. Checked now, written last.
   EnforcementCase next = r;
   next.result = result;
   if (penalty > 0 || r.penalty_fen) next.penalty_fen = penalty;
   if (next.published_at.empty()) next.published_at = published;
-  QF_RETURN_IF_ERROR(Enter(store, next, work_dir, correction ? "correct" : "publish"));
+  QF_RETURN_IF_ERROR(CheckCaseRecord(next));
 
   Transaction tx(db);
   QF_RETURN_IF_ERROR(tx.Begin());
+  QF_ASSIGN_OR_RETURN(auto led, ledger::Ledger::Open(db));
   int64_t supersedes = 0;
-  for (const EnforcementPublication& p : pubs) {
-    if (p.superseded_by == 0) supersedes = p.id;
+  for (const EnforcementPublication& q : pubs) {
+    if (q.superseded_by == 0) supersedes = q.id;
   }
   EnforcementPublication p;
   p.case_id = case_id;
@@ -1090,7 +1143,6 @@ Result<EnforcementPublication> PublishEnforcementCase(Store* store, const std::s
   ins.BindText(10, p.created_at);
   QF_RETURN_IF_ERROR(ins.Run());
   p.id = db->LastInsertId();
-  QF_ASSIGN_OR_RETURN(auto led, ledger::Ledger::Open(db));
   ledger::Action a;
   a.actor = actor;
   a.action = correction ? "enforcement_correct" : "enforcement_publish";
@@ -1106,6 +1158,7 @@ Result<EnforcementPublication> PublishEnforcementCase(Store* store, const std::s
   QF_RETURN_IF_ERROR(led->AppendAction(a).status());
   QF_RETURN_IF_ERROR(led->Flush());
   QF_RETURN_IF_ERROR(tx.Commit());
+  QF_RETURN_IF_ERROR(Enter(store, next, work_dir, correction ? "correct" : "publish"));
   return p;
 }
 
@@ -1128,7 +1181,7 @@ Result<std::vector<PublicDecision>> PublicDecisions(Db* db, const PublicDecision
                                                     int64_t* total) {
   std::string sql =
       "SELECT e.case_id, e.org, e.kind, e.target_party, e.result, e.penalty_amount, e.closed_at, "
-      "e.published_at, c.name, pe.name, p.result, p.penalty_fen "
+      "e.published_at, c.name, pe.name, p.result, p.penalty_fen, p.decision_no "
       "FROM enforcement e LEFT JOIN companies c ON c.credit_code = e.target_party "
       "LEFT JOIN persons pe ON pe.id_number = e.target_party "
       "LEFT JOIN enforcement_publications p ON p.id = (SELECT MAX(id) FROM "
@@ -1158,11 +1211,17 @@ Result<std::vector<PublicDecision>> PublicDecisions(Db* db, const PublicDecision
     const std::string party = st.Text(3);
     const bool person = IsPerson(party);
     const bool has_pub = !st.IsNull(10);
-    d.result = PublicEnforcementText(has_pub ? st.TextView(10) : st.TextView(4),
-                                     person ? st.TextView(9) : std::string_view());
     d.penalty_fen = has_pub ? st.Int(11) : (st.IsNull(5) ? 0 : st.Int(5));
     d.decided_on = st.IsNull(6) ? "" : st.Text(6).substr(0, 10);
     d.published_at = st.Text(7);
+    const std::string person_name = person && !st.IsNull(9) ? st.Text(9) : std::string();
+    if (person && person_name.empty()) {
+      // Nobody can say whether the clerk's text names them: structured facts only.
+      d.result = StructuredPublicText(d.kind, has_pub ? st.Text(12) : std::string(), d.penalty_fen,
+                                      d.decided_on, d.published_at);
+    } else {
+      d.result = PublicEnforcementText(has_pub ? st.TextView(10) : st.TextView(4), person_name);
+    }
     if (person) {
       d.target_name = "自然人";
     } else {

@@ -227,7 +227,12 @@ struct EnforcementPublication {
 // EnterRecords) and adds a publication row; a later one is a correction that
 // supersedes the latest (published_at in the case stays the first). Ledger
 // action "enforcement_publish" or "enforcement_correct". InvalidInput for an
-// open case, a publication before closure or in the future.
+// open case, a publication before closure or in the future. Everything is
+// checked first (the case's new row included); the publication row and its
+// action are committed before the case's new version, so a failure between
+// the two leaves a publication whose case version is missing: the next call
+// completes that version (returning the publication when the input is the
+// same) instead of publishing a correction.
 Result<EnforcementPublication> PublishEnforcementCase(Store* store, const std::string& case_id,
                                                       const EnforcementPublishInput& in,
                                                       const std::string& work_dir,
@@ -237,7 +242,9 @@ Result<std::vector<EnforcementPublication>> EnforcementPublicationsOf(Db* db,
 
 // The public list: published decisions, the latest publication's text. A
 // natural person is shown as "自然人" with no name or code; ID numbers and
-// phone numbers are removed from the text; no inspectors.
+// phone numbers are removed from the text; no inspectors. For a person whose
+// name `persons` does not know, the clerk's text is not shown at all: the
+// result is the structured facts (kind, decision number, penalty, dates).
 struct PublicDecision {
   std::string case_id, org, kind, target_name, target_code, result, decided_on, published_at;
   int64_t penalty_fen = 0;
@@ -249,7 +256,8 @@ struct PublicDecisionFilter {
 };
 Result<std::vector<PublicDecision>> PublicDecisions(Db* db, const PublicDecisionFilter& f,
                                                     int64_t* total);
-// Text made fit for the public: valid ID numbers become "***", phones masked,
+// Text made fit for the public: every run of 15 or 18 ID-like characters
+// (digits, the last may be X), valid or not, becomes "***", phones masked,
 // and `person_name` (when given) becomes "当事人".
 std::string PublicEnforcementText(std::string_view text, std::string_view person_name = "");
 

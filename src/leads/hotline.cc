@@ -272,14 +272,15 @@ BoardItem JudgeOrder(const Order& order, int64_t as_of_day, const models::ClockL
   if (it.open) {
     if (as_of_day > clock.final_deadline) {
       it.overdue = true;
-      it.overdue_days = WorkingDaysBetweenDays(clock.final_deadline, as_of_day);
+      // At least one: past a Friday deadline on the weekend is already late.
+      it.overdue_days = std::max(1, WorkingDaysBetweenDays(clock.final_deadline, as_of_day));
     } else {
       it.days_left = WorkingDaysBetweenDays(as_of_day, clock.final_deadline);
       it.due_soon = it.days_left <= 1;
     }
   } else if (clock.late) {
     it.closed_late = true;
-    it.overdue_days = WorkingDaysBetweenDays(clock.late_deadline, clock.late_day);
+    it.overdue_days = std::max(1, WorkingDaysBetweenDays(clock.late_deadline, clock.late_day));
   }
   return it;
 }
@@ -493,8 +494,20 @@ Result<std::vector<Notice>> ListNotices(Db* db, const NoticeFilter& f, int64_t* 
   return out;
 }
 
+Status CheckNoticeDay(const CivilDate& as_of, const std::string& replay_as_of) {
+  const std::string day = FormatDate(as_of);
+  if (DayNumber(as_of) <= DayNumber(TodayShanghai()) ||
+      (!replay_as_of.empty() && day == replay_as_of)) {
+    return Status::OK();
+  }
+  return Status::InvalidInput(
+      "as_of " + day + " is later than today; notices cannot be issued for a future day",
+      "评判日期 as_of（" + day + "）晚于今天，不能按未来日期发出催办或督办");
+}
+
 Result<SweepResult> Sweep(Db* db, const CivilDate& as_of, const models::ClockLimits& limits,
-                          const std::string& actor) {
+                          const std::string& actor, const std::string& replay_as_of) {
+  QF_RETURN_IF_ERROR(CheckNoticeDay(as_of, replay_as_of));
   const int64_t day = DayNumber(as_of);
   QF_ASSIGN_OR_RETURN(std::vector<BoardItem> all, JudgeAll(db, day, limits));
   SweepResult r;
@@ -537,7 +550,9 @@ Result<SweepResult> Sweep(Db* db, const CivilDate& as_of, const models::ClockLim
 
 Result<Notice> IssueNotice(Db* db, const std::string& complaint_id, const std::string& kind_in,
                            const std::string& note, const CivilDate& as_of,
-                           const models::ClockLimits& limits, const std::string& actor) {
+                           const models::ClockLimits& limits, const std::string& actor,
+                           const std::string& replay_as_of) {
+  QF_RETURN_IF_ERROR(CheckNoticeDay(as_of, replay_as_of));
   std::string kind = kind_in == "催办" ? "urge" : kind_in == "督办" ? "supervise" : kind_in;
   if (kind != "urge" && kind != "supervise") {
     return Status::InvalidInput("kind must be urge (催办) or supervise (督办)",
@@ -584,11 +599,17 @@ Result<Notice> IssueNotice(Db* db, const std::string& complaint_id, const std::s
 // One order
 
 Result<OrderDetail> GetOrderDetail(Db* db, const std::string& id, const CivilDate& as_of,
-                                   const models::ClockLimits& limits) {
+                                   const models::ClockLimits& limits, const OrderVisible& visible) {
   OrderDetail d;
   QF_ASSIGN_OR_RETURN(d.order, LoadOrder(db, id));
   const int64_t day = DayNumber(as_of);
   d.item = JudgeOrder(d.order, day, limits);
+  // The trail as known on as_of, as the state was judged on.
+  const int64_t end_sec = (day + 1) * kDaySeconds - 1;
+  std::erase_if(d.order.events, [&](const HotlineEvent& e) {
+    const int64_t at = SecOf(e.at);
+    return at != kNull && at > end_sec;
+  });
   int64_t recv = SecOf(d.order.received_at);
   if (recv != kNull) {
     d.base_deadline =
@@ -599,8 +620,8 @@ Result<OrderDetail> GetOrderDetail(Db* db, const std::string& id, const CivilDat
   nf.limit = 0;
   QF_ASSIGN_OR_RETURN(d.notices, ListNotices(db, nf, nullptr));
   std::reverse(d.notices.begin(), d.notices.end());
+  std::erase_if(d.notices, [&](const Notice& n) { return DayOfText(n.as_of) > day; });
   for (const Notice& n : d.notices) {
-    if (DayOfText(n.as_of) > day) continue;
     if (n.kind == "urge") d.item.urged = true;
     if (n.kind == "supervise") d.item.supervised = true;
   }
@@ -618,10 +639,24 @@ Result<OrderDetail> GetOrderDetail(Db* db, const std::string& id, const CivilDat
   }
   if (!d.order.caller_hash.empty()) {
     QF_ASSIGN_OR_RETURN(Stmt c,
-                        db->Prepare("SELECT COUNT(*) FROM complaints WHERE caller_hash = ?"));
+                        db->Prepare("SELECT complaint_id FROM complaints WHERE caller_hash = ?"));
     c.BindText(1, d.order.caller_hash);
-    QF_ASSIGN_OR_RETURN(bool row, c.Step());
-    if (row) d.caller_orders = c.Int(0);
+    std::vector<std::string> ids;
+    for (;;) {
+      QF_ASSIGN_OR_RETURN(bool row, c.Step());
+      if (!row) break;
+      ids.push_back(c.Text(0));
+    }
+    if (!visible) {
+      d.caller_orders = static_cast<int64_t>(ids.size());
+    } else {
+      // Only orders the user may see: their handling organisation needs the trail.
+      for (const std::string& other : ids) {
+        QF_ASSIGN_OR_RETURN(Order o, LoadOrder(db, other));
+        BoardItem it = JudgeOrder(o, day, limits);
+        if (visible(it.org, it.assigned_org, it.region_code)) ++d.caller_orders;
+      }
+    }
   }
   return d;
 }
@@ -925,8 +960,19 @@ Result<PlannedAction> PlanAction(const Order& order, const OrderAction& in,
     ev["note"] = in.note;
     p.next = OrderState::kReturned;
   } else if (action == "延期") {
-    if (s == OrderState::kExtended) {
-      return refuse("an order is extended once", "工单已经批准延期，不能再次延期");
+    // The time limit runs from the receipt: without it there is nothing to extend.
+    if (SecOf(order.received_at) == kNull) {
+      return Status::InvalidInput(
+          "the order " + order.id + " has no receipt time, so it cannot be extended",
+          "工单 " + order.id + " 没有受理时间，无法延期");
+    }
+    // Extended once already (the clock counts only the first approved 延期),
+    // even when transferred and signed for again since.
+    if (s == OrderState::kExtended || it.extension_days > 0) {
+      return refuse(
+          "the order has already been extended once (approved 延期); it cannot be "
+          "extended again",
+          "工单已经批准延期一次，不能再次延期");
     }
     if (!Allows(action, s)) {
       return refuse("only an order being handled (signed for) can be extended",

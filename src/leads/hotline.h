@@ -85,6 +85,7 @@ struct BoardItem {
   std::string deadline;    // YYYY-MM-DD in force ("" when received_at is unknown)
   int days_left = 0;       // open: working days from as_of to the deadline (0 = due today)
   int overdue_days = 0;    // open past the deadline, or closed late: working days past it
+                           // (at least 1: a weekend after a Friday deadline is already late)
   bool overdue = false;    // open and past its deadline at as_of
   bool due_soon = false;   // open, not overdue, at most one working day left
   bool closed_late = false;
@@ -149,17 +150,25 @@ struct SweepResult {
   int64_t already = 0;                // due but issued before (same order, kind and deadline)
   std::vector<Notice> issued;
 };
+// Notices are irrevocable and unique per (order, kind, deadline): one issued
+// "as of" a future day would block the real one. InvalidInput (naming as_of)
+// when `as_of` is later than today in Asia/Shanghai, unless it is
+// `replay_as_of` — the settings' server.as_of (YYYY-MM-DD), a replayed day.
+Status CheckNoticeDay(const CivilDate& as_of, const std::string& replay_as_of);
+
 // 催办 for open orders whose deadline is as_of or the working day after it;
 // 督办 for open orders past their deadline. Notices are issued by "system";
-// each is a ledger action by `actor`. One transaction.
+// each is a ledger action by `actor`. One transaction. CheckNoticeDay first.
 Result<SweepResult> Sweep(Db* db, const CivilDate& as_of, const models::ClockLimits& limits,
-                          const std::string& actor);
+                          const std::string& actor, const std::string& replay_as_of = "");
 
 // A 催办 or 督办 issued by hand on an open order, for its deadline as of `as_of`.
-// InvalidInput when the order is closed or such a notice exists for that deadline.
+// InvalidInput when the order is closed, such a notice exists for that
+// deadline, or CheckNoticeDay refuses the day.
 Result<Notice> IssueNotice(Db* db, const std::string& complaint_id, const std::string& kind,
                            const std::string& note, const CivilDate& as_of,
-                           const models::ClockLimits& limits, const std::string& actor);
+                           const models::ClockLimits& limits, const std::string& actor,
+                           const std::string& replay_as_of = "");
 
 // ---------------------------------------------------------------------------
 // One order
@@ -175,12 +184,17 @@ struct OrderDetail {
   std::string base_deadline;       // before an extension
   std::vector<Notice> notices;     // oldest first
   std::vector<RelatedLead> leads;  // leads whose evidence cites complaints/<id>
-  int64_t caller_orders = 0;       // orders the same caller filed (this one included)
+  int64_t caller_orders = 0;       // orders the same caller filed (this one included) that
+                                   // `visible` allows
 };
 // NotFound when there is no such order.
 Result<Order> LoadOrder(Db* db, const std::string& id);
+// Judged as of `as_of`: order.events and notices are those known by its end
+// (events whose time cannot be read are kept). `visible` (on each order judged
+// as of that day, as the board does) limits caller_orders; null = all.
 Result<OrderDetail> GetOrderDetail(Db* db, const std::string& id, const CivilDate& as_of,
-                                   const models::ClockLimits& limits);
+                                   const models::ClockLimits& limits,
+                                   const OrderVisible& visible = nullptr);
 
 // ---------------------------------------------------------------------------
 // Registration and handling

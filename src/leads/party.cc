@@ -740,6 +740,8 @@ Calendar BuildCalendar(const Branch& branch, const std::vector<Meeting>& meeting
       int quorumless = 0;
       for (const Meeting& m : meetings) {
         if (m.kind != req.kind || m.held_on < c.start || m.held_on > c.end) continue;
+        // Judged as of a day: a meeting held later is not yet known then.
+        if (m.held_on.substr(0, 10) > cal.as_of) continue;
         CalendarMeeting cm;
         cm.meeting_id = m.meeting_id;
         cm.held_on = m.held_on;

@@ -237,6 +237,10 @@ class Api {
                         std::string field = "");
   static Response FromStatus(const Status& s, std::string field = "");
   static Response Forbidden();
+  // Whether the current record DATASET KEY exists and is in the user's scope;
+  // else false with the answer in *denied (403 for a scoped user whether or not
+  // it exists, 404 otherwise).
+  bool RecordVisible(Ctx& c, const DatasetDef& def, const std::string& key, Response* denied);
   // The lead if it exists and is in the user's scope; else the answer to give
   // (403 for a scoped user whether or not it exists, so nothing leaks).
   Result<leads::Lead> VisibleLead(Ctx& c, const std::string& code, Response* denied);

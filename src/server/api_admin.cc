@@ -22,6 +22,41 @@ using nlohmann::json;
 // ---------------------------------------------------------------------------
 // Records
 
+bool Api::RecordVisible(Ctx& c, const DatasetDef& def, const std::string& key, Response* denied) {
+  // The organisation → region map follows imports, re-read at most once a minute.
+  if (NowUnix() - c.conn.scope_loaded > 60) {
+    c.conn.scope = std::make_unique<leads::ScopeResolver>(c.db());
+    if (Status s = c.conn.scope->Init(); !s.ok()) {
+      *denied = FromStatus(s);
+      return false;
+    }
+    c.conn.scope_loaded = NowUnix();
+  }
+  bool found = false;
+  auto scope = c.conn.scope->OfRecord(def.name, key, &found);
+  if (!scope.ok()) {
+    *denied = FromStatus(scope.status());
+    return false;
+  }
+  if (found && scope->region_code.empty()) {
+    // A record about a person without a region of its own: the person's registered one.
+    std::string id = key.substr(0, key.find('|'));
+    bool person_found = false;
+    auto p = c.conn.scope->OfRecord("persons", id, &person_found);
+    if (p.ok() && person_found) scope->region_code = p->region_code;
+  }
+  if (!found) {
+    *denied =
+        c.user.Scoped() ? Forbidden() : Error(404, "not_found", "没有这条记录", "no such record");
+    return false;
+  }
+  if (c.user.Scoped() && !InScope(c.user, scope->org, scope->region_code)) {
+    *denied = Forbidden();
+    return false;
+  }
+  return true;
+}
+
 Response Api::GetRecord(Ctx& c) {
   const std::string& name = c.params["dataset"];
   const DatasetDef* def = FindDataset(name);
@@ -36,27 +71,8 @@ Response Api::GetRecord(Ctx& c) {
   bool unmask = false;
   Response err;
   if (!WantsUnmasked(c, &unmask, &err)) return err;
-  // The organisation → region map follows imports, re-read at most once a minute.
-  if (NowUnix() - c.conn.scope_loaded > 60) {
-    c.conn.scope = std::make_unique<leads::ScopeResolver>(c.db());
-    if (Status s = c.conn.scope->Init(); !s.ok()) return FromStatus(s);
-    c.conn.scope_loaded = NowUnix();
-  }
-  bool found = false;
-  auto scope = c.conn.scope->OfRecord(def->name, key, &found);
-  if (!scope.ok()) return FromStatus(scope.status());
-  if (found && scope->region_code.empty()) {
-    // A record about a person without a region of its own: the person's registered one.
-    std::string id = key.substr(0, key.find('|'));
-    bool person_found = false;
-    auto p = c.conn.scope->OfRecord("persons", id, &person_found);
-    if (p.ok() && person_found) scope->region_code = p->region_code;
-  }
-  if (!found) {
-    return c.user.Scoped() ? Forbidden()
-                           : Error(404, "not_found", "没有这条记录", "no such record");
-  }
-  if (c.user.Scoped() && !InScope(c.user, scope->org, scope->region_code)) return Forbidden();
+  Response denied;
+  if (!RecordVisible(c, *def, key, &denied)) return denied;
   std::string cols;
   for (const ColumnDef& col : def->columns) cols += QuoteIdent(col.name) + ", ";
   auto q = c.db()->Prepare("SELECT " + cols + "_extra, _version, _import_id FROM " +
@@ -549,16 +565,9 @@ Response Api::LedgerProofRoute(Ctx& c) {
                  "parameter key must be a record key", "key");
   }
   const DatasetDef* def = FindDataset(dataset);
-  auto exists = c.db()->Prepare("SELECT 1 FROM " + QuoteIdent(VersionsTable(*def)) +
-                                " WHERE _key = ? AND _current = 1");
-  if (!exists.ok()) return FromStatus(exists.status());
-  exists->BindText(1, key);
-  auto found = exists->Step();
-  if (!found.ok()) return FromStatus(found.status());
-  if (!*found) {
-    return Error(404, "not_found", def->zh + "中没有主键为 " + key + " 的记录",
-                 "no record " + key + " in " + def->name, "key");
-  }
+  // A proof shows the record: the same scope as GET /api/records.
+  Response denied;
+  if (!RecordVisible(c, *def, key, &denied)) return denied;
   auto signer = ledger::SignerFor(config_.db_path);
   if (!signer.ok()) return FromStatus(signer.status());
   auto proof = ledger::ProveRecord(c.db(), *signer, FindDataset(dataset)->name, key);

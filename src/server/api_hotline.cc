@@ -222,7 +222,7 @@ Response Api::HotlineOrderRoute(Ctx& c) {
     return err;
   }
   const std::string id = c.params["id"];
-  auto d = leads::GetOrderDetail(c.db(), id, as_of, limits);
+  auto d = leads::GetOrderDetail(c.db(), id, as_of, limits, VisibleTo(c.user));
   if (!d.ok()) return OrderLookupFailed(c.user, d.status(), id);
   if (!Visible(c.user, d->item)) return Forbidden();
   if (unmask) {
@@ -283,7 +283,8 @@ Response Api::HotlineRegisterRoute(Ctx& c) {
   const std::string id = job.result["id"];
   auto order = leads::LoadOrder(c.db(), id);
   if (!order.ok()) return FromStatus(order.status());
-  auto d = leads::GetOrderDetail(c.db(), id, AtLeastLastStep(as_of, *order), limits);
+  auto d =
+      leads::GetOrderDetail(c.db(), id, AtLeastLastStep(as_of, *order), limits, VisibleTo(c.user));
   if (!d.ok()) return FromStatus(d.status());
   return Json(201, DetailJson(*d, c.user, false));
 }
@@ -342,7 +343,8 @@ Response Api::HotlineActionRoute(Ctx& c) {
   }
   auto after = leads::LoadOrder(c.db(), id);
   if (!after.ok()) return FromStatus(after.status());
-  auto d = leads::GetOrderDetail(c.db(), id, AtLeastLastStep(as_of, *after), limits);
+  auto d =
+      leads::GetOrderDetail(c.db(), id, AtLeastLastStep(as_of, *after), limits, VisibleTo(c.user));
   if (!d.ok()) return FromStatus(d.status());
   return Json(200, DetailJson(*d, c.user, false));
 }
@@ -372,12 +374,15 @@ Response Api::HotlineNoticeRoute(Ctx& c) {
                leads::JudgeOrder(*order, DaysFromCivil(day.year, day.month, day.day), limits))) {
     return Forbidden();
   }
-  auto n = leads::IssueNotice(c.db(), id, kind, note, day, limits, Actor(c.user));
+  auto n = leads::IssueNotice(c.db(), id, kind, note, day, limits, Actor(c.user), config_.as_of);
   if (!n.ok()) {
     if (n.status().message().find("already issued") != std::string::npos) {
       return Error(409, "already_issued", n.status().message_zh(), n.status().message());
     }
-    return FromStatus(n.status(), n.status().message().rfind("kind", 0) == 0 ? "kind" : "");
+    const std::string& m = n.status().message();
+    return FromStatus(n.status(), m.rfind("kind", 0) == 0    ? "kind"
+                                  : m.rfind("as_of", 0) == 0 ? "as_of"
+                                                             : "");
   }
   return Json(201, NoticeJson(*n));
 }
@@ -436,8 +441,11 @@ Response Api::HotlineSweepRoute(Ctx& c) {
   }
   // The sweep covers every order (notices are the office's, whoever asks);
   // a scoped leader sees only their own in the answer.
-  auto r = leads::Sweep(c.db(), as_of, limits, Actor(c.user));
-  if (!r.ok()) return FromStatus(r.status());
+  // A future day is refused (but the settings' replay day is allowed).
+  auto r = leads::Sweep(c.db(), as_of, limits, Actor(c.user), config_.as_of);
+  if (!r.ok()) {
+    return FromStatus(r.status(), r.status().message().rfind("as_of", 0) == 0 ? "as_of" : "");
+  }
   json issued = json::array();
   auto visible = VisibleTo(c.user);
   for (const auto& n : r->issued) {
