@@ -374,15 +374,20 @@ TEST_F(EnforcementStore, UnsupportedFilesAreRefusedAndNothingIsKept) {
   EXPECT_EQ(files, 0);
 }
 
+// A 处罚 case of kOrgA against company 2 by two inspectors, opened 2024-09-10.
+leads::NewEnforcementCase PenaltyCase(const std::string& id) {
+  return {id,
+          kOrgA,
+          CreditCode(2),
+          "处罚",
+          "2024-09-10 09:00",
+          "双随机",
+          {IdNumber(1), IdNumber(2)},
+          std::nullopt};
+}
+
 TEST_F(EnforcementStore, RegisterCloseAndPublishWithACorrection) {
-  leads::NewEnforcementCase n{"N1",
-                              kOrgA,
-                              CreditCode(2),
-                              "处罚",
-                              "2024-09-10 09:00",
-                              "双随机",
-                              {IdNumber(1), IdNumber(2)},
-                              std::nullopt};
+  leads::NewEnforcementCase n = PenaltyCase("N1");
   leads::NewEnforcementCase bad = n;
   bad.inspector_ids = {IdNumber(1)};
   EXPECT_EQ(leads::RegisterEnforcementCase(store_.get(), bad, Work(), "user:t").status().code(),
@@ -466,14 +471,7 @@ TEST_F(EnforcementStore, RegisterCloseAndPublishWithACorrection) {
 }
 
 TEST_F(EnforcementStore, RetryAfterTheCaseVersionFailedCompletesIt) {
-  leads::NewEnforcementCase n{"R1",
-                              kOrgA,
-                              CreditCode(2),
-                              "处罚",
-                              "2024-09-10 09:00",
-                              "双随机",
-                              {IdNumber(1), IdNumber(2)},
-                              std::nullopt};
+  leads::NewEnforcementCase n = PenaltyCase("R1");
   ASSERT_TRUE(leads::RegisterEnforcementCase(store_.get(), n, Work(), "user:t").ok());
   leads::EnforcementClosure cl{"2024-09-27 16:00", "罚款五万元", 5000000, true};
   ASSERT_TRUE(leads::CloseEnforcementCase(store_.get(), "R1", cl, Work(), "user:t").ok());
