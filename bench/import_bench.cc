@@ -45,6 +45,7 @@ std::string FormatYuan(int64_t fen) {
 std::string MakePayments(int64_t rows) {
   std::string path = g_dir + "/qf-bench-payments-" + std::to_string(rows) + ".csv";
   if (std::filesystem::exists(path)) return path;
+  std::filesystem::create_directories(g_dir);
   std::ofstream out(path + ".tmp", std::ios::binary);
   out << "payment_id,pay_date,org,budget_id,payee_name,payee_party,payee_account,payee_bank,"
          "amount,purpose,invoice_no,economic_class\n";

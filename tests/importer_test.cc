@@ -351,7 +351,9 @@ TEST_F(ImporterTest, DatasetForFileName) {
   EXPECT_EQ(Importer::DatasetForFileName("truth.jsonl"), nullptr);
 }
 
-// kill -9 in the middle of an import leaves the store exactly as before it.
+// kill -9 in the middle of an import leaves the store exactly as before it,
+// whether the import had the database to itself (rollback journal) or shared it
+// (WAL).
 TEST_F(ImporterTest, KillDuringImportLeavesStoreAsBefore) {
   Import("payments",
          dir_.Write("small.csv",
@@ -359,19 +361,50 @@ TEST_F(ImporterTest, KillDuringImportLeavesStoreAsBefore) {
   std::string big = dir_.File("big.csv");
   qf::testing::WriteBigPayments(big, 400000);
   std::string db = dir_.File("t.db");
-  store_.reset();  // the child process writes; close our handle
-  ASSERT_TRUE(qf::testing::KillImportMidway(db, big, 4u << 20))
-      << "the import finished before it could be killed";
-  auto reopened = Store::Open(db);
-  ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
-  store_ = std::move(reopened).value();
-  EXPECT_EQ(Text("PRAGMA integrity_check"), "ok");
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM payments"), 1);
-  EXPECT_EQ(Count("SELECT COUNT(*) FROM imports"), 1);
+  for (bool shared : {false, true}) {
+    SCOPED_TRACE(shared ? "shared (WAL)" : "alone (rollback journal)");
+    store_.reset();  // the child process writes; close our handle
+    ASSERT_TRUE(qf::testing::KillImportMidway(db, big, 4u << 20, shared))
+        << "the import finished before it could be killed";
+    // Alone, the import wrote pages into the file and left a hot journal.
+    EXPECT_EQ(std::filesystem::exists(db + "-journal"), !shared);
+    auto reopened = Store::Open(db);
+    ASSERT_TRUE(reopened.ok()) << reopened.status().ToString();
+    store_ = std::move(reopened).value();
+    EXPECT_EQ(Text("PRAGMA integrity_check"), "ok");
+    EXPECT_EQ(Text("PRAGMA journal_mode"), "wal");
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM payments"), 1);
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM imports"), 1);
+  }
   // And the same file imports cleanly afterwards.
   auto r = Import("payments", big);
   ASSERT_EQ(r.size(), 1u);
   EXPECT_EQ(r[0].new_rows, 400000);
+}
+
+// A large import takes the database for itself only when no one else has it
+// open, and gives it back in WAL mode.
+TEST_F(ImporterTest, BulkLoadOnlyWhenTheDatabaseIsNotShared) {
+  Db* db = store_->db();
+  {
+    BulkLoad bulk(db);
+    EXPECT_TRUE(bulk.active());
+    EXPECT_EQ(Text("PRAGMA journal_mode"), "truncate");
+    Import(
+        "payments",
+        dir_.Write("p.csv", "payment_id,pay_date,org,payee_name,amount\nB1,2024-01-01,局,甲,1\n"));
+  }
+  EXPECT_EQ(Text("PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM payments"), 1);
+  auto other = Db::Open(db->path());
+  ASSERT_TRUE(other.ok());
+  ASSERT_TRUE(other.value()->QueryInt("SELECT COUNT(*) FROM payments").ok());
+  {
+    BulkLoad bulk(db);
+    EXPECT_FALSE(bulk.active());
+    EXPECT_EQ(Text("PRAGMA journal_mode"), "wal");
+  }
+  EXPECT_EQ(Text("PRAGMA journal_mode"), "wal");
 }
 
 // Records entered by hand take the importer's path: versions, the ledger, and

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -50,10 +51,20 @@ inline void WriteBigPayments(const std::string& path, int rows) {
   }
 }
 
-// Runs the real `qingfeng import payments FILE` on `db` and kills it with
-// SIGKILL once its write-ahead log has grown past `wal_bytes` (well into the
-// rows). Returns false when the import finished before it could be killed.
-inline bool KillImportMidway(const std::string& db, const std::string& file, uintmax_t wal_bytes) {
+// Starts `qingfeng import payments FILE` on `db` and kills it (SIGKILL) once it
+// has written more than `bytes`: into the WAL when `shared` (this process holds
+// the database open, so the import cannot take it for itself), else straight
+// into the database file under a rollback journal (the bulk load). True when
+// the child was killed rather than finishing first.
+inline bool KillImportMidway(const std::string& db, const std::string& file, uintmax_t bytes,
+                             bool shared = false) {
+  sqlite3* holder = nullptr;
+  if (shared && sqlite3_open(db.c_str(), &holder) == SQLITE_OK) {
+    sqlite3_exec(holder, "SELECT COUNT(*) FROM sqlite_master", nullptr, nullptr, nullptr);
+  }
+  std::error_code ec;
+  uintmax_t db_before = std::filesystem::file_size(db, ec);
+  if (ec) db_before = 0;
   pid_t pid = fork();
   if (pid < 0) return false;
   if (pid == 0) {
@@ -61,16 +72,17 @@ inline bool KillImportMidway(const std::string& db, const std::string& file, uin
           static_cast<char*>(nullptr));
     _exit(127);
   }
-  std::string wal = db + "-wal";
+  const std::string grows = shared ? db + "-wal" : db;
+  const uintmax_t base = shared ? 0 : db_before;
   for (int i = 0; i < 600; ++i) {
-    std::error_code ec;
-    auto size = std::filesystem::file_size(wal, ec);
-    if (!ec && size > wal_bytes) break;
+    auto size = std::filesystem::file_size(grows, ec);
+    if (!ec && size > base + bytes) break;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   kill(pid, SIGKILL);
   int status = 0;
   waitpid(pid, &status, 0);
+  if (holder) sqlite3_close(holder);
   return WIFSIGNALED(status);
 }
 

@@ -2,16 +2,20 @@
 #include <algorithm>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "cli/commands.h"
 #include "cli/output.h"
 #include "ingest/importer.h"
+#include "store/db.h"
 
 namespace qf::cli {
 
 namespace fs = std::filesystem;
 
 namespace {
+
+constexpr uintmax_t kBulkLoadBytes = 16u << 20;
 
 struct Job {
   std::string dataset;
@@ -120,6 +124,16 @@ void RegisterImport(CLI::App& app, Globals& g, int& exit_code) {
       exit_code = g.Fail(store.status());
       return;
     }
+    // Large files are written through a rollback journal when nothing else has
+    // the database open (each page written once); small ones keep the WAL so
+    // that a running server or another command reads beside them.
+    uintmax_t bytes = 0;
+    for (const Job& job : jobs) {
+      auto size = fs::file_size(job.path, ec);
+      if (!ec) bytes += size;
+    }
+    std::optional<BulkLoad> bulk;
+    if (bytes >= kBulkLoadBytes) bulk.emplace((*store)->db());
     Importer importer(store->get());
     std::vector<ImportReport> all;
     int failures = 0;

@@ -1,8 +1,16 @@
 #include "store/db.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "common/log.h"
+
 namespace qf {
 
 namespace {
+
+constexpr int kBusyTimeoutMs = 10000;
+
 Status SqliteError(sqlite3* db, const std::string& what) {
   return Status::IOError(what + ": " + (db ? sqlite3_errmsg(db) : "out of memory"));
 }
@@ -71,7 +79,7 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, bool read_only) {
     return s;
   }
   std::unique_ptr<Db> db(new Db(raw, path));
-  sqlite3_busy_timeout(raw, 10000);
+  sqlite3_busy_timeout(raw, kBusyTimeoutMs);
   sqlite3_extended_result_codes(raw, 1);
   if (!read_only) {
     QF_RETURN_IF_ERROR(db->Exec("PRAGMA journal_mode=WAL"));
@@ -85,6 +93,61 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, bool read_only) {
   QF_RETURN_IF_ERROR(db->Exec("PRAGMA cache_size=-65536"));  // 64 MiB page cache
   QF_RETURN_IF_ERROR(db->Exec("PRAGMA temp_store=FILE"));
   return db;
+}
+
+namespace {
+
+// The journal mode the connection reports after asking for `mode`.
+std::string SetJournalMode(sqlite3* db, const char* mode) {
+  std::string sql = std::string("PRAGMA journal_mode=") + mode;
+  sqlite3_stmt* st = nullptr;
+  std::string result;
+  if (sqlite3_prepare_v2(db, sql.c_str(), -1, &st, nullptr) == SQLITE_OK &&
+      sqlite3_step(st) == SQLITE_ROW) {
+    const unsigned char* text = sqlite3_column_text(st, 0);
+    if (text) result = reinterpret_cast<const char*>(text);
+  }
+  sqlite3_finalize(st);
+  return result;
+}
+}  // namespace
+
+BulkLoad::BulkLoad(Db* db) : db_(db) {
+  // Without waiting: another connection holding the database open means it is shared.
+  sqlite3_busy_timeout(db_->raw(), 0);
+  active_ = SetJournalMode(db_->raw(), "TRUNCATE") == "truncate";
+  sqlite3_busy_timeout(db_->raw(), kBusyTimeoutMs);
+  spdlog::debug("bulk load: {}", active_ ? "rollback journal" : "database shared, WAL kept");
+  if (active_) StartWriteback();
+}
+
+void BulkLoad::StartWriteback() {
+  int fd = ::open(db_->path().c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;  // only an optimisation
+  writeback_ = std::thread([this, fd] {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!stop_cv_.wait_for(lock, std::chrono::milliseconds(100), [this] { return stop_; })) {
+      lock.unlock();
+      ::sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);  // starts write-out; no wait
+      lock.lock();
+    }
+    ::close(fd);
+  });
+}
+
+BulkLoad::~BulkLoad() {
+  if (writeback_.joinable()) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    stop_cv_.notify_all();
+    writeback_.join();
+  }
+  // Every opener asks for WAL again, so a failure here costs nothing lasting.
+  if (active_ && SetJournalMode(db_->raw(), "WAL") != "wal") {
+    spdlog::warn("could not return the database to WAL mode after a bulk import");
+  }
 }
 
 Db::~Db() {

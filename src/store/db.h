@@ -3,10 +3,13 @@
 
 #include <sqlite3.h>
 
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 
 #include "common/status.h"
@@ -116,6 +119,34 @@ class Db {
   sqlite3* db_;
   std::string path_;
   std::unordered_map<std::string, Stmt> cache_;
+};
+
+// While it lives, the connection writes through a rollback journal instead of
+// the WAL, if no other connection has the database open: a large import then
+// writes each new page once, where the WAL writes it twice (log, then
+// checkpoint). Atomicity is SQLite's either way — a crash leaves a hot journal
+// that the next opener rolls back. Other openers wait for the import (busy
+// timeout) instead of reading beside it, so it is for the command line's bulk
+// imports; with the database shared it does nothing and the WAL is kept.
+class BulkLoad {
+ public:
+  explicit BulkLoad(Db* db);
+  ~BulkLoad();
+  BulkLoad(const BulkLoad&) = delete;
+  BulkLoad& operator=(const BulkLoad&) = delete;
+  bool active() const { return active_; }
+
+ private:
+  void StartWriteback();
+
+  Db* db_;
+  bool active_ = false;
+  // Hands written pages to the disk as the import goes (like RocksDB's
+  // bytes_per_sync), so that the commit's fsync finds little left to write.
+  std::thread writeback_;
+  std::mutex mu_;
+  std::condition_variable stop_cv_;
+  bool stop_ = false;
 };
 
 // Quotes an SQL identifier ("rank" → "\"rank\"").
