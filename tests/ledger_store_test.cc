@@ -17,6 +17,7 @@
 #include "ledger/audit.h"
 #include "ledger/ledger.h"
 #include "ledger/merkle.h"
+#include "store/dataset_writer.h"
 #include "store/store.h"
 #include "test_util.h"
 
@@ -385,6 +386,30 @@ TEST_F(LedgerStoreTest, KillDuringImportLeavesVerifiableLog) {
   EXPECT_EQ(rep.leaves, 4u);
   store_.reset();
   EXPECT_EQ(RunCli("--db " + db + " ledger verify").substr(0, 2), "0\n");
+}
+
+// The canonical row bytes are part of every stored ledger: they never change.
+TEST(CanonicalRowTest, BytesAreFixed) {
+  DatasetDef def;
+  def.name = "demo";
+  def.columns = {{"id", ColumnType::kText},
+                 {"amount", ColumnType::kMoney},
+                 {"ratio", ColumnType::kRatio},
+                 {"note", ColumnType::kText}};
+  def.key = {0};
+  std::vector<Value> values = {Value::Text("A-1"), Value::Int(-1205), Value::Real(0.25),
+                               Value::Null()};
+  const std::string expected =
+      "qingfeng-row-v1;4:demo3:A-12:ids3:A-16:amounti5:-12055:ratior4:0.254:noten0:"
+      "9:{\"x\":\"y\"}";
+  EXPECT_EQ(CanonicalRow(def, "A-1", values, "{\"x\":\"y\"}"), expected);
+  std::string reused = "left over";
+  CanonicalRowInto(&reused, def, "A-1", values, "{\"x\":\"y\"}");
+  EXPECT_EQ(reused, expected);
+  // The import's direct leaf hash is the leaf hash of the row's leaf data.
+  Digest row_hash = Sha256(expected);
+  EXPECT_EQ(RowLeafHash("demo", "A-1", 3, row_hash),
+            merkle::LeafHash(RowLeafData("demo", "A-1", 3, row_hash)));
 }
 
 }  // namespace

@@ -511,9 +511,11 @@ void FileImport::FinishValidation(Prepared* p) const {
   }
   if (!p->problems.empty()) return;
   p->key = RowKey(def, p->values);
-  p->hash = Sha256(CanonicalRow(def, p->key, p->values, p->extra_json));
+  thread_local std::string canonical;
+  CanonicalRowInto(&canonical, def, p->key, p->values, p->extra_json);
+  p->hash = Sha256(canonical);
   // Most rows are first versions: hash their ledger leaf here, off the writer thread.
-  p->leaf_hash_v1 = merkle::LeafHash(ledger::RowLeafData(def.name, p->key, 1, p->hash));
+  p->leaf_hash_v1 = ledger::RowLeafHash(def.name, p->key, 1, p->hash);
 }
 
 Status FileImport::Quarantine(const Prepared& p) {

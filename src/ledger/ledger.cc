@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstring>
+#include <thread>
 
 #include "common/time.h"
 #include "store/dataset_writer.h"
@@ -26,19 +27,34 @@ Status Corrupt(const std::string& what) { return Status::Corruption("ledger: " +
 
 }  // namespace
 
+namespace {
+void AppendRowLeafData(std::string* out, std::string_view dataset, std::string_view key,
+                       int64_t version, const Digest& row_hash) {
+  out->push_back(static_cast<char>(LeafType::kRow));
+  out->append(kLeafTag);
+  Field(out, dataset);
+  Field(out, key);
+  char v[24];
+  auto r = std::to_chars(v, v + sizeof v, version);
+  Field(out, std::string_view(v, static_cast<size_t>(r.ptr - v)));
+  Field(out, DigestView(row_hash));
+}
+}  // namespace
+
 std::string RowLeafData(std::string_view dataset, std::string_view key, int64_t version,
                         const Digest& row_hash) {
   std::string out;
   out.reserve(40 + dataset.size() + key.size() + 40);
-  out.push_back(static_cast<char>(LeafType::kRow));
-  out.append(kLeafTag);
-  Field(&out, dataset);
-  Field(&out, key);
-  char v[24];
-  auto r = std::to_chars(v, v + sizeof v, version);
-  Field(&out, std::string_view(v, static_cast<size_t>(r.ptr - v)));
-  Field(&out, DigestView(row_hash));
+  AppendRowLeafData(&out, dataset, key, version, row_hash);
   return out;
+}
+
+Digest RowLeafHash(std::string_view dataset, std::string_view key, int64_t version,
+                   const Digest& row_hash) {
+  thread_local std::string buf;
+  buf.assign(1, '\0');  // merkle::LeafHash's prefix, without a second copy
+  AppendRowLeafData(&buf, dataset, key, version, row_hash);
+  return Sha256(buf);
 }
 
 std::string FileLeafData(std::string_view sha256_hex, int64_t size, std::string_view name,
@@ -154,18 +170,29 @@ Result<int64_t> Ledger::SourceId(std::string_view dataset) {
 
 Status Ledger::AppendLeafHash(int64_t src, int64_t ref, const Digest& leaf_hash) {
   leaves_.push_back({src, ref, leaf_hash});
-  frontier_.Append(leaf_hash, [this](int level, uint64_t index, const Digest& h) {
-    if (level % kStoredLevelStep == 0) nodes_.emplace_back(NodeId(level, index), h);
-  });
   if (leaves_.size() >= kFlushEvery) return Flush();
   return Status::OK();
+}
+
+Digest Ledger::Root() const {
+  if (leaves_.empty()) return frontier_.Root();
+  merkle::Frontier f = frontier_;
+  for (const PendingLeaf& l : leaves_) f.Append(l.hash, nullptr);
+  return f.Root();
+}
+
+void Ledger::AdvanceFrontier() {
+  for (const PendingLeaf& l : leaves_) {
+    frontier_.Append(l.hash, [this](int level, uint64_t index, const Digest& h) {
+      if (level % kStoredLevelStep == 0) nodes_.emplace_back(NodeId(level, index), h);
+    });
+  }
 }
 
 Status Ledger::AppendRow(std::string_view dataset, std::string_view key, int64_t version,
                          int64_t row_id, const Digest& row_hash) {
   QF_ASSIGN_OR_RETURN(int64_t src, SourceId(dataset));
-  return AppendLeafHash(src, row_id,
-                        merkle::LeafHash(RowLeafData(dataset, key, version, row_hash)));
+  return AppendLeafHash(src, row_id, RowLeafHash(dataset, key, version, row_hash));
 }
 
 Status Ledger::AppendImport(int64_t import_id) {
@@ -208,6 +235,20 @@ Status Ledger::Flush() {
     st->BindInt(p + 2, l.ref);
     sqlite3_bind_blob(st->raw(), p + 3, l.hash.data(), 32, SQLITE_STATIC);
   };
+  // The tree's inner hashes are computed beside the leaf inserts (an import's
+  // writer thread is its bottleneck); both only read leaves_.
+  std::thread hasher;
+  if (leaves_.size() >= kRowsPerInsert) {
+    hasher = std::thread([this] { AdvanceFrontier(); });
+  } else {
+    AdvanceFrontier();
+  }
+  struct Join {
+    std::thread* t;
+    ~Join() {
+      if (t->joinable()) t->join();
+    }
+  } join{&hasher};
   size_t i = 0;
   uint64_t idx = flushed_size_;
   for (; i + kRowsPerInsert <= leaves_.size(); i += kRowsPerInsert) {
@@ -222,6 +263,7 @@ Status Ledger::Flush() {
     bind(&insert_one_, 1, idx++, leaves_[i]);
     QF_RETURN_IF_ERROR(insert_one_.Run());
   }
+  if (hasher.joinable()) hasher.join();
   for (const auto& [id, h] : nodes_) {
     sqlite3_reset(insert_node_.raw());
     insert_node_.BindInt(1, id);

@@ -42,6 +42,9 @@ inline constexpr int kStoredLevelStep = 8;
 // ("<decimal length>:<bytes>").
 std::string RowLeafData(std::string_view dataset, std::string_view key, int64_t version,
                         const Digest& row_hash);
+// merkle::LeafHash(RowLeafData(...)) without the intermediate strings (the import's hot path).
+Digest RowLeafHash(std::string_view dataset, std::string_view key, int64_t version,
+                   const Digest& row_hash);
 std::string FileLeafData(std::string_view sha256_hex, int64_t size, std::string_view name,
                          std::string_view dataset, int64_t import_id, std::string_view time);
 std::string ActionLeafData(std::string_view time, std::string_view actor, std::string_view action,
@@ -65,8 +68,8 @@ class Ledger {
   static Result<std::unique_ptr<Ledger>> Open(Db* db);
   ~Ledger();
 
-  uint64_t size() const { return frontier_.size(); }  // including unflushed leaves
-  Digest Root() const { return frontier_.Root(); }
+  uint64_t size() const { return frontier_.size() + leaves_.size(); }  // with unflushed leaves
+  Digest Root() const;
 
   // One accepted row version (new or changed), by its versions-table row id.
   Status AppendRow(std::string_view dataset, std::string_view key, int64_t version, int64_t row_id,
@@ -103,8 +106,10 @@ class Ledger {
     int64_t ref;
     Digest hash;
   };
+  void AdvanceFrontier();  // folds the buffered leaves into frontier_
+
   Db* db_;
-  merkle::Frontier frontier_;
+  merkle::Frontier frontier_;  // of the flushed leaves: the buffered ones join it in Flush()
   uint64_t flushed_size_ = 0;
   std::vector<PendingLeaf> leaves_;
   std::vector<std::pair<int64_t, Digest>> nodes_;  // (id, hash) awaiting insert

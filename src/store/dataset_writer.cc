@@ -31,34 +31,49 @@ void BindValue(Stmt* st, int i, const Value& v) {
 void AppendLengthPrefixed(std::string* out, std::string_view s) {
   char len[24];
   auto r = std::to_chars(len, len + sizeof len, s.size());
-  out->append(len, r.ptr);
-  out->push_back(':');
+  *r.ptr = ':';
+  out->append(len, r.ptr + 1);
   out->append(s);
+}
+
+void CanonicalRowInto(std::string* out, const DatasetDef& def, const std::string& key,
+                      const std::vector<Value>& values, const std::string& extra_json) {
+  // Length-prefixed fields: no separator can be forged by a value.
+  out->assign("qingfeng-row-v1;");
+  AppendLengthPrefixed(out, def.name);
+  AppendLengthPrefixed(out, key);
+  for (size_t i = 0; i < def.columns.size(); ++i) {
+    AppendLengthPrefixed(out, def.columns[i].name);
+    const Value& v = values[i];
+    switch (v.kind) {
+      case Value::Kind::kNull:
+        out->append("n0:");
+        break;
+      case Value::Kind::kInt: {
+        char digits[24];
+        auto r = std::to_chars(digits, digits + sizeof digits, v.i);
+        out->push_back('i');
+        AppendLengthPrefixed(out, std::string_view(digits, static_cast<size_t>(r.ptr - digits)));
+        break;
+      }
+      case Value::Kind::kReal:
+        out->push_back('r');
+        AppendLengthPrefixed(out, v.ToString());
+        break;
+      case Value::Kind::kText:
+        out->push_back('s');
+        AppendLengthPrefixed(out, v.s);
+        break;
+    }
+  }
+  AppendLengthPrefixed(out, extra_json);
 }
 
 std::string CanonicalRow(const DatasetDef& def, const std::string& key,
                          const std::vector<Value>& values, const std::string& extra_json) {
-  // Length-prefixed fields: no separator can be forged by a value.
   std::string out;
   out.reserve(256);
-  out = "qingfeng-row-v1;";
-  AppendLengthPrefixed(&out, def.name);
-  AppendLengthPrefixed(&out, key);
-  for (size_t i = 0; i < def.columns.size(); ++i) {
-    AppendLengthPrefixed(&out, def.columns[i].name);
-    const Value& v = values[i];
-    char tag = v.kind == Value::Kind::kNull   ? 'n'
-               : v.kind == Value::Kind::kInt  ? 'i'
-               : v.kind == Value::Kind::kReal ? 'r'
-                                              : 's';
-    out.push_back(tag);
-    if (v.kind == Value::Kind::kText) {
-      AppendLengthPrefixed(&out, v.s);
-    } else {
-      AppendLengthPrefixed(&out, v.ToString());
-    }
-  }
-  AppendLengthPrefixed(&out, extra_json);
+  CanonicalRowInto(&out, def, key, values, extra_json);
   return out;
 }
 

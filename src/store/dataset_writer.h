@@ -20,6 +20,9 @@ namespace qf {
 // type's stored form, and the extra attributes.
 std::string CanonicalRow(const DatasetDef& def, const std::string& key,
                          const std::vector<Value>& values, const std::string& extra_json);
+// The same bytes into `out` (cleared first): the import's hot path reuses one buffer.
+void CanonicalRowInto(std::string* out, const DatasetDef& def, const std::string& key,
+                      const std::vector<Value>& values, const std::string& extra_json);
 
 // Appends "<length>:<bytes>": the framing of CanonicalRow and of ledger leaves,
 // in which no value can forge a separator.
