@@ -134,11 +134,14 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(Db* db) {
   for (size_t i = 0; i < nodes.size(); ++i) std::memcpy(nodes[i].data(), blob + 32 * i, 32);
   QF_RETURN_IF_ERROR(l->frontier_.Reset(static_cast<uint64_t>(size), std::move(nodes)));
   l->flushed_size_ = static_cast<uint64_t>(size);
-  std::string many = "INSERT INTO ledger_leaves(idx, src, ref, hash) VALUES (?,?,?,?)";
+  // OR FAIL: no statement journal (see DatasetWriter); a failed append fails
+  // the whole transaction anyway.
+  std::string many = "INSERT OR FAIL INTO ledger_leaves(idx, src, ref, hash) VALUES (?,?,?,?)";
   for (size_t i = 1; i < kRowsPerInsert; ++i) many += ",(?,?,?,?)";
   QF_ASSIGN_OR_RETURN(l->insert_many_, db->Prepare(many));
-  QF_ASSIGN_OR_RETURN(l->insert_one_, db->Prepare("INSERT INTO ledger_leaves(idx, src, ref, hash) "
-                                                  "VALUES (?,?,?,?)"));
+  QF_ASSIGN_OR_RETURN(l->insert_one_,
+                      db->Prepare("INSERT OR FAIL INTO ledger_leaves(idx, src, ref, hash) "
+                                  "VALUES (?,?,?,?)"));
   QF_ASSIGN_OR_RETURN(l->insert_node_,
                       db->Prepare("INSERT INTO ledger_nodes(id, hash) VALUES (?,?)"));
   QF_ASSIGN_OR_RETURN(l->save_state_, db->Prepare("UPDATE ledger_state SET size = ?, "
