@@ -1,6 +1,8 @@
 // Known-good and known-bad vectors for every validator of the data contract.
 #include <gtest/gtest.h>
+#include <unicode/utf8.h>
 
+#include "common/hash.h"
 #include "common/text.h"
 #include "ingest/dataset.h"
 #include "ingest/identifiers.h"
@@ -205,6 +207,50 @@ TEST(Text, FoldsAndSimplifies) {
   EXPECT_TRUE(IsValidUtf8("中文"));
   EXPECT_FALSE(IsValidUtf8("\xD6\xD0"));  // 中 in GBK
   EXPECT_EQ(Utf8CompletePrefix(std::string("ab\xE4\xB8")), 2u);
+}
+
+// The inline validator agrees with ICU's on every 1-3 byte sequence and on the
+// 4-byte ones around each boundary.
+TEST(Text, Utf8ValidationAgreesWithIcu) {
+  auto icu_valid = [](const std::string& s) {
+    const auto* b = reinterpret_cast<const uint8_t*>(s.data());
+    int32_t i = 0;
+    const auto n = static_cast<int32_t>(s.size());
+    while (i < n) {
+      UChar32 c = 0;
+      U8_NEXT(b, i, n, c);
+      if (c < 0) return false;
+    }
+    return true;
+  };
+  int checked = 0;
+  auto check = [&](const std::string& s) {
+    ++checked;
+    ASSERT_EQ(IsValidUtf8(s), icu_valid(s))
+        << "bytes: " << ToHex(reinterpret_cast<const uint8_t*>(s.data()), s.size());
+  };
+  for (int a = 0; a < 256; ++a) {
+    check(std::string(1, static_cast<char>(a)));
+    for (int b = 0; b < 256; ++b) {
+      std::string two{static_cast<char>(a), static_cast<char>(b)};
+      check(two);
+      check("abcdefgh" + two + "xyz");  // past the eight-byte ASCII skip
+      if (a >= 0xE0 && a <= 0xEF) {
+        for (int c = 0; c < 256; ++c) check(two + static_cast<char>(c));
+      }
+    }
+  }
+  for (int a = 0xEF; a <= 0xFF; ++a) {
+    for (int b : {0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0}) {
+      for (int c : {0x7F, 0x80, 0xBF, 0xC0}) {
+        for (int d : {0x7F, 0x80, 0xBF, 0xC0}) {
+          check({static_cast<char>(a), static_cast<char>(b), static_cast<char>(c),
+                 static_cast<char>(d)});
+        }
+      }
+    }
+  }
+  EXPECT_GT(checked, 1000000);
 }
 
 TEST(Datasets, DeclarationsAreConsistent) {

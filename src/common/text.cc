@@ -106,6 +106,13 @@ std::string_view Trim(std::string_view s) {
 }
 
 std::string FoldWidth(std::string_view s) {
+  // Full-width forms start with 0xEF, the ideographic space with 0xE3: a value
+  // with neither byte folds to itself.
+  if (s.empty()) return {};
+  if (std::memchr(s.data(), 0xEF, s.size()) == nullptr &&
+      std::memchr(s.data(), 0xE3, s.size()) == nullptr) {
+    return std::string(s);
+  }
   std::string out;
   out.reserve(s.size());
   size_t i = 0;
@@ -161,25 +168,41 @@ std::string NormalizeForCompare(std::string_view s) {
 }
 
 bool IsValidUtf8(std::string_view s) {
+  // The well-formed byte sequences of Unicode's table 3-7, checked inline: this
+  // runs over every imported byte.
+  const auto* b = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t n = s.size();
+  auto cont = [&](size_t k) { return (b[k] & 0xC0) == 0x80; };
   size_t i = 0;
-  while (i < s.size()) {
+  while (i < n) {
     // Eight ASCII bytes at a time: most of every file is ASCII.
-    if (i + 8 <= s.size()) {
+    if (i + 8 <= n) {
       uint64_t word;
-      std::memcpy(&word, s.data() + i, 8);
+      std::memcpy(&word, b + i, 8);
       if ((word & 0x8080808080808080ULL) == 0) {
         i += 8;
         continue;
       }
     }
-    if (static_cast<unsigned char>(s[i]) < 0x80) {
+    unsigned char c = b[i];
+    if (c < 0x80) {
       ++i;
-      continue;
+    } else if (c >= 0xC2 && c <= 0xDF) {
+      if (i + 1 >= n || !cont(i + 1)) return false;
+      i += 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      if (i + 2 >= n || !cont(i + 1) || !cont(i + 2)) return false;
+      if (c == 0xE0 && b[i + 1] < 0xA0) return false;  // overlong
+      if (c == 0xED && b[i + 1] > 0x9F) return false;  // surrogate
+      i += 3;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      if (i + 3 >= n || !cont(i + 1) || !cont(i + 2) || !cont(i + 3)) return false;
+      if (c == 0xF0 && b[i + 1] < 0x90) return false;  // overlong
+      if (c == 0xF4 && b[i + 1] > 0x8F) return false;  // past U+10FFFF
+      i += 4;
+    } else {
+      return false;  // a continuation byte alone, C0/C1, F5..FF
     }
-    char32_t cp = 0;
-    size_t len = DecodeUtf8(s, i, &cp);
-    if (len == 0) return false;
-    i += len;
   }
   return true;
 }

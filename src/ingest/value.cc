@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 #include "common/text.h"
 #include "ingest/identifiers.h"
@@ -106,6 +107,8 @@ std::string FormatNumber(double v) {
 
 // Folds full-width digits and letters only (names keep their Chinese punctuation).
 std::string FoldAlnum(std::string_view s) {
+  // Full-width letters and digits all start with 0xEF: most values have none.
+  if (s.empty() || std::memchr(s.data(), 0xEF, s.size()) == nullptr) return std::string(s);
   std::string out;
   out.reserve(s.size());
   for (size_t i = 0; i < s.size();) {
