@@ -36,6 +36,11 @@ class Status {
   }
   static Status Corruption(std::string msg) { return Status(Code::kCorruption, std::move(msg)); }
   static Status IOError(std::string msg) { return Status(Code::kIOError, std::move(msg)); }
+  static Status IOError(std::string en, std::string zh) {
+    Status s(Code::kIOError, std::move(en));
+    s.zh_ = std::move(zh);
+    return s;
+  }
   static Status NotSupported(std::string msg) {
     return Status(Code::kNotSupported, std::move(msg));
   }

@@ -86,7 +86,14 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, bool read_only) {
     // large import about 8% faster than 4 KiB ones (a quarter of the page writes
     // and b-tree splits) and suit the engine's full scans.
     QF_RETURN_IF_ERROR(db->Exec("PRAGMA page_size=16384"));
-    QF_RETURN_IF_ERROR(db->Exec("PRAGMA journal_mode=WAL"));
+    Status wal = db->Exec("PRAGMA journal_mode=WAL");
+    if (!wal.ok() && sqlite3_errcode(raw) == SQLITE_BUSY) {
+      // Most likely a large import holds the database for itself (BulkLoad).
+      return Status::IOError(
+          "database " + path + " is busy (a large import is running?); try again when it ends",
+          "数据库" + path + "正被占用（可能正在导入大文件），请在导入完成后重试");
+    }
+    QF_RETURN_IF_ERROR(wal);
     // NORMAL in WAL mode: a commit survives a process crash (kill -9); only an
     // OS crash may lose the last transactions, never corrupt the file.
     QF_RETURN_IF_ERROR(db->Exec("PRAGMA synchronous=NORMAL"));
