@@ -68,6 +68,9 @@ inline bool KillImportMidway(const std::string& db, const std::string& file, uin
   pid_t pid = fork();
   if (pid < 0) return false;
   if (pid == 0) {
+    // A small page cache spills pages all along the import, not only at its
+    // commit: the database (or its WAL) grows early and steadily.
+    setenv("QINGFENG_CACHE_MB", "2", 1);
     execl(QF_BINARY, QF_BINARY, "--db", db.c_str(), "import", "payments", file.c_str(),
           static_cast<char*>(nullptr));
     _exit(127);

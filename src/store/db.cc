@@ -3,6 +3,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cstdlib>
+
 #include "common/log.h"
 
 namespace qf {
@@ -101,7 +103,13 @@ Result<std::unique_ptr<Db>> Db::Open(const std::string& path, bool read_only) {
   } else {
     QF_RETURN_IF_ERROR(db->Exec("PRAGMA query_only=ON"));
   }
-  QF_RETURN_IF_ERROR(db->Exec("PRAGMA cache_size=-65536"));  // 64 MiB page cache
+  // 64 MiB page cache unless $QINGFENG_CACHE_MB says otherwise (2..4096).
+  int64_t cache_mb = 64;
+  if (const char* env = std::getenv("QINGFENG_CACHE_MB")) {
+    int64_t v = std::atoll(env);
+    if (v >= 2 && v <= 4096) cache_mb = v;
+  }
+  QF_RETURN_IF_ERROR(db->Exec("PRAGMA cache_size=-" + std::to_string(cache_mb * 1024)));
   QF_RETURN_IF_ERROR(db->Exec("PRAGMA temp_store=FILE"));
   return db;
 }
