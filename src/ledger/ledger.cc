@@ -2,7 +2,6 @@
 
 #include <charconv>
 #include <cstring>
-#include <thread>
 
 #include "common/time.h"
 #include "store/dataset_writer.h"
@@ -173,23 +172,11 @@ Result<int64_t> Ledger::SourceId(std::string_view dataset) {
 
 Status Ledger::AppendLeafHash(int64_t src, int64_t ref, const Digest& leaf_hash) {
   leaves_.push_back({src, ref, leaf_hash});
+  frontier_.Append(leaf_hash, [this](int level, uint64_t index, const Digest& h) {
+    if (level % kStoredLevelStep == 0) nodes_.emplace_back(NodeId(level, index), h);
+  });
   if (leaves_.size() >= kFlushEvery) return Flush();
   return Status::OK();
-}
-
-Digest Ledger::Root() const {
-  if (leaves_.empty()) return frontier_.Root();
-  merkle::Frontier f = frontier_;
-  for (const PendingLeaf& l : leaves_) f.Append(l.hash, nullptr);
-  return f.Root();
-}
-
-void Ledger::AdvanceFrontier() {
-  for (const PendingLeaf& l : leaves_) {
-    frontier_.Append(l.hash, [this](int level, uint64_t index, const Digest& h) {
-      if (level % kStoredLevelStep == 0) nodes_.emplace_back(NodeId(level, index), h);
-    });
-  }
 }
 
 Status Ledger::AppendRow(std::string_view dataset, std::string_view key, int64_t version,
@@ -238,20 +225,6 @@ Status Ledger::Flush() {
     st->BindInt(p + 2, l.ref);
     sqlite3_bind_blob(st->raw(), p + 3, l.hash.data(), 32, SQLITE_STATIC);
   };
-  // The tree's inner hashes are computed beside the leaf inserts (an import's
-  // writer thread is its bottleneck); both only read leaves_.
-  std::thread hasher;
-  if (leaves_.size() >= kRowsPerInsert) {
-    hasher = std::thread([this] { AdvanceFrontier(); });
-  } else {
-    AdvanceFrontier();
-  }
-  struct Join {
-    std::thread* t;
-    ~Join() {
-      if (t->joinable()) t->join();
-    }
-  } join{&hasher};
   size_t i = 0;
   uint64_t idx = flushed_size_;
   for (; i + kRowsPerInsert <= leaves_.size(); i += kRowsPerInsert) {
@@ -266,7 +239,6 @@ Status Ledger::Flush() {
     bind(&insert_one_, 1, idx++, leaves_[i]);
     QF_RETURN_IF_ERROR(insert_one_.Run());
   }
-  if (hasher.joinable()) hasher.join();
   for (const auto& [id, h] : nodes_) {
     sqlite3_reset(insert_node_.raw());
     insert_node_.BindInt(1, id);

@@ -68,8 +68,8 @@ class Ledger {
   static Result<std::unique_ptr<Ledger>> Open(Db* db);
   ~Ledger();
 
-  uint64_t size() const { return frontier_.size() + leaves_.size(); }  // with unflushed leaves
-  Digest Root() const;
+  uint64_t size() const { return frontier_.size(); }  // including unflushed leaves
+  Digest Root() const { return frontier_.Root(); }
 
   // One accepted row version (new or changed), by its versions-table row id.
   Status AppendRow(std::string_view dataset, std::string_view key, int64_t version, int64_t row_id,
@@ -106,10 +106,8 @@ class Ledger {
     int64_t ref;
     Digest hash;
   };
-  void AdvanceFrontier();  // folds the buffered leaves into frontier_
-
   Db* db_;
-  merkle::Frontier frontier_;  // of the flushed leaves: the buffered ones join it in Flush()
+  merkle::Frontier frontier_;
   uint64_t flushed_size_ = 0;
   std::vector<PendingLeaf> leaves_;
   std::vector<std::pair<int64_t, Digest>> nodes_;  // (id, hash) awaiting insert
