@@ -734,6 +734,8 @@ TEST(HotlineApi, FutureAsOfRefusedAndCallerOrdersInScope) {
   ASSERT_EQ(reg.status, 201) << reg.body;
   EXPECT_EQ(clerk.Get("/api/hotline/orders/X1?as_of=2024-03-11").Json()["caller_orders"], 1);
   EXPECT_EQ(admin.Get("/api/hotline/orders/X1?as_of=2024-03-11").Json()["caller_orders"], 2);
+  // As of a day before the second order was received, it was not yet filed.
+  EXPECT_EQ(admin.Get("/api/hotline/orders/X1?as_of=2024-03-07").Json()["caller_orders"], 1);
 }
 
 }  // namespace

@@ -638,13 +638,16 @@ Result<OrderDetail> GetOrderDetail(Db* db, const std::string& id, const CivilDat
     d.leads.push_back({q.Int(0), q.Text(1), q.Text(2), q.Text(3), q.Text(4), q.Text(5), q.Int(6)});
   }
   if (!d.order.caller_hash.empty()) {
-    QF_ASSIGN_OR_RETURN(Stmt c,
-                        db->Prepare("SELECT complaint_id FROM complaints WHERE caller_hash = ?"));
+    QF_ASSIGN_OR_RETURN(Stmt c, db->Prepare("SELECT complaint_id, received_at FROM complaints "
+                                            "WHERE caller_hash = ?"));
     c.BindText(1, d.order.caller_hash);
     std::vector<std::string> ids;
     for (;;) {
       QF_ASSIGN_OR_RETURN(bool row, c.Step());
       if (!row) break;
+      // Orders received after as_of were not yet filed on that day.
+      const int64_t received = c.IsNull(1) ? kNull : SecOf(c.Text(1));
+      if (received != kNull && received > end_sec) continue;
       ids.push_back(c.Text(0));
     }
     if (!visible) {

@@ -184,8 +184,8 @@ struct OrderDetail {
   std::string base_deadline;       // before an extension
   std::vector<Notice> notices;     // oldest first
   std::vector<RelatedLead> leads;  // leads whose evidence cites complaints/<id>
-  int64_t caller_orders = 0;       // orders the same caller filed (this one included) that
-                                   // `visible` allows
+  int64_t caller_orders = 0;       // orders the same caller filed by as_of (this one
+                                   // included) that `visible` allows
 };
 // NotFound when there is no such order.
 Result<Order> LoadOrder(Db* db, const std::string& id);
