@@ -23,6 +23,28 @@ using qf::testing::RunOnCity;
 using qf::testing::ScratchDir;
 using qf::testing::SharedCity;
 
+// Truth files name the line a clerk must fix; blank lines are skipped.
+TEST(Truth, BadLinesAreNamed) {
+  ScratchDir dir;
+  std::string truth = dir.Write("truth.jsonl",
+                                "{\"kind\":\"dup\",\"keys\":[{\"dataset\":\"payments\","
+                                "\"key\":\"P1\"}]}\n\n{\"kind\":\"dup\"}\n");
+  auto t = engine::ReadTruth(truth);
+  ASSERT_FALSE(t.ok());
+  EXPECT_NE(t.status().message().find("line 3: no \"keys\" list"), std::string::npos)
+      << t.status().message();
+  std::string er = dir.Write("er.jsonl", "not json\n");
+  auto e = engine::ReadErTruth(er);
+  ASSERT_FALSE(e.ok());
+  EXPECT_NE(e.status().message_zh().find("第 1 行：not a JSON object"), std::string::npos);
+  auto good = engine::ReadTruth(dir.Write("ok.jsonl",
+                                          "{\"kind\":\"dup\",\"keys\":[{\"dataset\":"
+                                          "\"payments\",\"key\":\"P1\"}]}\n"));
+  ASSERT_TRUE(good.ok());
+  ASSERT_EQ(good->size(), 1u);
+  EXPECT_EQ((*good)[0].keys[0].second, "P1");
+}
+
 TEST(NetworkModels, LeaderIndirectLink) {
   auto r = RunOnCity("leader_indirect_link");
   ExpectQuality(r);

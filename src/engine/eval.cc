@@ -8,38 +8,53 @@
 
 namespace qf::engine {
 
-Result<std::vector<TruthItem>> ReadTruth(const std::string& path) {
+namespace {
+
+// Calls `parse(object, bad)` for each JSON object line of `path`; `bad(what)`
+// makes the error that names the file and line.
+template <typename T, typename Parse>
+Result<std::vector<T>> ReadJsonLines(const std::string& path, Parse parse) {
   std::ifstream in(path);
   if (!in) return Status::IOError("cannot open " + path);
-  std::vector<TruthItem> items;
+  std::vector<T> items;
   std::string line;
   int n = 0;
   while (std::getline(in, line)) {
     ++n;
     if (line.empty() || line == "\r") continue;
-    nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
     auto bad = [&](const std::string& what) {
       return Status::InvalidInput(path + " line " + std::to_string(n) + ": " + what,
                                   path + " 第 " + std::to_string(n) + " 行：" + what);
     };
+    nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
     if (j.is_discarded() || !j.is_object()) return bad("not a JSON object");
-    if (!j.contains("kind") || !j["kind"].is_string()) return bad("no \"kind\"");
-    if (!j.contains("keys") || !j["keys"].is_array()) return bad("no \"keys\" list");
-    TruthItem t;
-    t.id = j.value("id", "");
-    t.family = j.value("family", "");
-    t.kind = j["kind"].get<std::string>();
-    t.shape = j.value("shape", "");
-    for (const auto& k : j["keys"]) {
-      if (!k.is_object() || !k.contains("dataset") || !k.contains("key") ||
-          !k["dataset"].is_string() || !k["key"].is_string()) {
-        return bad("a key must be {\"dataset\": …, \"key\": …}");
-      }
-      t.keys.emplace_back(k["dataset"].get<std::string>(), k["key"].get<std::string>());
-    }
-    items.push_back(std::move(t));
+    QF_ASSIGN_OR_RETURN(T item, parse(j, bad));
+    items.push_back(std::move(item));
   }
   return items;
+}
+
+}  // namespace
+
+Result<std::vector<TruthItem>> ReadTruth(const std::string& path) {
+  return ReadJsonLines<TruthItem>(
+      path, [](const nlohmann::json& j, const auto& bad) -> Result<TruthItem> {
+        if (!j.contains("kind") || !j["kind"].is_string()) return bad("no \"kind\"");
+        if (!j.contains("keys") || !j["keys"].is_array()) return bad("no \"keys\" list");
+        TruthItem t;
+        t.id = j.value("id", "");
+        t.family = j.value("family", "");
+        t.kind = j["kind"].get<std::string>();
+        t.shape = j.value("shape", "");
+        for (const auto& k : j["keys"]) {
+          if (!k.is_object() || !k.contains("dataset") || !k.contains("key") ||
+              !k["dataset"].is_string() || !k["key"].is_string()) {
+            return bad("a key must be {\"dataset\": …, \"key\": …}");
+          }
+          t.keys.emplace_back(k["dataset"].get<std::string>(), k["key"].get<std::string>());
+        }
+        return t;
+      });
 }
 
 std::vector<ModelQuality> Evaluate(const std::vector<std::string>& model_ids,
@@ -105,37 +120,24 @@ std::vector<ModelQuality> Evaluate(const std::vector<std::string>& model_ids,
 }
 
 Result<std::vector<ErTruthItem>> ReadErTruth(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Status::IOError("cannot open " + path);
-  std::vector<ErTruthItem> items;
-  std::string line;
-  int n = 0;
-  while (std::getline(in, line)) {
-    ++n;
-    if (line.empty() || line == "\r") continue;
-    nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-    auto bad = [&](const std::string& what) {
-      return Status::InvalidInput(path + " line " + std::to_string(n) + ": " + what,
-                                  path + " 第 " + std::to_string(n) + " 行：" + what);
-    };
-    if (j.is_discarded() || !j.is_object()) return bad("not a JSON object");
-    for (const char* field : {"dataset", "key", "column", "kind", "entity_key"}) {
-      if (!j.contains(field) || !j[field].is_string()) {
-        return bad(std::string("no \"") + field + "\" string");
-      }
-    }
-    ErTruthItem t;
-    t.dataset = j["dataset"].get<std::string>();
-    t.key = j["key"].get<std::string>();
-    t.column = j["column"].get<std::string>();
-    t.value = j.value("value", "");
-    t.kind = j["kind"].get<std::string>();
-    t.entity_key = j["entity_key"].get<std::string>();
-    t.variant = j.value("variant", "none");
-    if (t.kind != "person" && t.kind != "org") return bad("\"kind\" must be person or org");
-    items.push_back(std::move(t));
-  }
-  return items;
+  return ReadJsonLines<ErTruthItem>(
+      path, [](const nlohmann::json& j, const auto& bad) -> Result<ErTruthItem> {
+        for (const char* field : {"dataset", "key", "column", "kind", "entity_key"}) {
+          if (!j.contains(field) || !j[field].is_string()) {
+            return bad(std::string("no \"") + field + "\" string");
+          }
+        }
+        ErTruthItem t;
+        t.dataset = j["dataset"].get<std::string>();
+        t.key = j["key"].get<std::string>();
+        t.column = j["column"].get<std::string>();
+        t.value = j.value("value", "");
+        t.kind = j["kind"].get<std::string>();
+        t.entity_key = j["entity_key"].get<std::string>();
+        t.variant = j.value("variant", "none");
+        if (t.kind != "person" && t.kind != "org") return bad("\"kind\" must be person or org");
+        return t;
+      });
 }
 
 std::vector<ErQuality> EvaluateEr(const std::vector<ErTruthItem>& truth,
