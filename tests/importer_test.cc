@@ -382,6 +382,37 @@ TEST_F(ImporterTest, KillDuringImportLeavesStoreAsBefore) {
   EXPECT_EQ(r[0].new_rows, 400000);
 }
 
+// An import inside a larger transaction is a savepoint of it: the larger one
+// decides whether any of it stays, and an inner failure undoes only its part.
+TEST_F(ImporterTest, ImportInsideATransactionIsAllOrNothingWithIt) {
+  Db* db = store_->db();
+  const std::string header = "payment_id,pay_date,org,payee_name,amount\n";
+  {
+    Transaction outer(db);
+    ASSERT_TRUE(outer.Begin().ok());
+    Import("payments", dir_.Write("a.csv", header + "T1,2024-01-01,局,甲,1\n"));
+    EXPECT_EQ(Count("SELECT COUNT(*) FROM payments"), 1);  // seen inside
+    // outer is not committed
+  }
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM payments"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM imports"), 0);
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM ledger_leaves"), 0);
+  {
+    Transaction outer(db);
+    ASSERT_TRUE(outer.Begin().ok());
+    Import("payments", dir_.Write("b.csv", header + "T2,2024-01-01,局,甲,1\n"));
+    {
+      Transaction inner(db);
+      ASSERT_TRUE(inner.Begin().ok());
+      ASSERT_TRUE(db->Exec("DELETE FROM payments_versions").ok());
+      // inner is not committed: the delete is undone, the import stays
+    }
+    ASSERT_TRUE(outer.Commit().ok());
+  }
+  EXPECT_EQ(Text("SELECT payment_id FROM payments"), "T2");
+  EXPECT_EQ(Count("SELECT COUNT(*) FROM imports"), 1);
+}
+
 // A large import takes the database for itself only when no one else has it
 // open, and gives it back in WAL mode.
 TEST_F(ImporterTest, BulkLoadOnlyWhenTheDatabaseIsNotShared) {

@@ -433,9 +433,13 @@ Result<EnforcementCase> RegisterEnforcementCase(Store* store, const NewEnforceme
   r.started_at = c.started_at;
   r.source = c.source;
   r.has_av_record = c.has_av_record;
+  // The case's row and its action: all or nothing (the import is a savepoint).
+  Transaction tx(store->db());
+  QF_RETURN_IF_ERROR(tx.Begin());
   QF_RETURN_IF_ERROR(Enter(store, r, work_dir, "register"));
   QF_RETURN_IF_ERROR(RecordAction(store->db(), actor, "enforcement_register", c.case_id,
                                   {{"org", r.org}, {"kind", r.kind}}));
+  QF_RETURN_IF_ERROR(tx.Commit());
   return LoadEnforcementCase(store->db(), {}, today, c.case_id);
 }
 
@@ -475,10 +479,13 @@ Result<EnforcementCase> CloseEnforcementCase(Store* store, const std::string& ca
   if (c.has_av_record) r.has_av_record = *c.has_av_record;
   r.closed_at = closed;
   r.result = result;
+  Transaction tx(store->db());
+  QF_RETURN_IF_ERROR(tx.Begin());
   QF_RETURN_IF_ERROR(Enter(store, r, work_dir, "close"));
   QF_RETURN_IF_ERROR(
       RecordAction(store->db(), actor, "enforcement_close", case_id,
                    {{"closed_at", closed}, {"penalty_fen", r.penalty_fen.value_or(0)}}));
+  QF_RETURN_IF_ERROR(tx.Commit());
   return LoadEnforcementCase(store->db(), {}, today, case_id);
 }
 

@@ -843,6 +843,10 @@ Status ValidateNewOrder(Db* db, NewOrder* o) {
 
 Result<std::string> RegisterOrder(Store* store, NewOrder o, const std::string& work_dir,
                                   const std::string& actor) {
+  // The order, its first event and the action: one transaction (the imports
+  // inside are savepoints of it).
+  Transaction tx(store->db());
+  QF_RETURN_IF_ERROR(tx.Begin());
   QF_RETURN_IF_ERROR(ValidateNewOrder(store->db(), &o));
   QF_RETURN_IF_ERROR(WorkDir(work_dir));
   Order row;
@@ -869,6 +873,7 @@ Result<std::string> RegisterOrder(Store* store, NewOrder o, const std::string& w
   QF_RETURN_IF_ERROR(ledger::RecordAction(store->db(), {actor, "hotline_register",
                                                         "complaint:" + o.id, details.dump()})
                          .status());
+  QF_RETURN_IF_ERROR(tx.Commit());
   return o.id;
 }
 
@@ -1053,6 +1058,9 @@ Result<PlannedAction> PlanAction(const Order& order, const OrderAction& in,
 Result<Order> ApplyAction(Store* store, const std::string& id, const OrderAction& action,
                           const models::ClockLimits& limits, const std::string& work_dir,
                           const std::string& actor) {
+  // The event, the order's new state and the action: all or nothing.
+  Transaction tx(store->db());
+  QF_RETURN_IF_ERROR(tx.Begin());
   QF_ASSIGN_OR_RETURN(Order order, LoadOrder(store->db(), id));
   QF_ASSIGN_OR_RETURN(PlannedAction p, PlanAction(order, action, limits, NowShanghai()));
   QF_RETURN_IF_ERROR(WorkDir(work_dir));
@@ -1071,6 +1079,7 @@ Result<Order> ApplyAction(Store* store, const std::string& id, const OrderAction
   QF_RETURN_IF_ERROR(ledger::RecordAction(
                          store->db(), {actor, "hotline_" + name, "complaint:" + id, details.dump()})
                          .status());
+  QF_RETURN_IF_ERROR(tx.Commit());
   return LoadOrder(store->db(), id);
 }
 

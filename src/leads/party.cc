@@ -631,6 +631,10 @@ Status ValidateMeeting(Db* db, NewMeeting* m, const CivilDate& today) {
 
 Result<Meeting> EnterMeeting(Store* store, NewMeeting m, const std::string& work_dir,
                              const std::string& actor) {
+  // The meeting's row and its action: one transaction (the import inside is a
+  // savepoint of it).
+  Transaction tx(store->db());
+  QF_RETURN_IF_ERROR(tx.Begin());
   QF_RETURN_IF_ERROR(ValidateMeeting(store->db(), &m, TodayShanghai()));
   std::map<std::string, std::string> rec = {
       {"meeting_id", m.meeting_id},    {"branch_id", m.branch_id},
@@ -657,6 +661,7 @@ Result<Meeting> EnterMeeting(Store* store, NewMeeting m, const std::string& work
   QF_RETURN_IF_ERROR(ledger::RecordAction(store->db(), {actor, "party_meeting_add",
                                                         "meeting:" + m.meeting_id, details.dump()})
                          .status());
+  QF_RETURN_IF_ERROR(tx.Commit());
   return GetMeeting(store->db(), m.meeting_id);
 }
 

@@ -152,20 +152,30 @@ class BulkLoad {
 // Quotes an SQL identifier ("rank" → "\"rank\"").
 std::string QuoteIdent(std::string_view name);
 
-// Rolls back on scope exit unless committed.
+// Rolls back on scope exit unless committed. Begun inside another transaction
+// it is a savepoint of it, so that a step written as one transaction (an
+// import) can be one part of a larger one (a workflow step that imports two
+// rows and records an action): all or nothing together.
 class Transaction {
  public:
   explicit Transaction(Db* db) : db_(db) {}
   ~Transaction() {
-    if (active_) db_->Rollback();
+    if (!active_) return;
+    if (nested_) {
+      sqlite3_exec(db_->raw(), "ROLLBACK TO qf_nested; RELEASE qf_nested", nullptr, nullptr,
+                   nullptr);
+    } else {
+      db_->Rollback();
+    }
   }
   Status Begin() {
-    QF_RETURN_IF_ERROR(db_->Begin());
+    nested_ = sqlite3_get_autocommit(db_->raw()) == 0;
+    QF_RETURN_IF_ERROR(nested_ ? db_->Exec("SAVEPOINT qf_nested") : db_->Begin());
     active_ = true;
     return Status::OK();
   }
   Status Commit() {
-    QF_RETURN_IF_ERROR(db_->Commit());
+    QF_RETURN_IF_ERROR(nested_ ? db_->Exec("RELEASE qf_nested") : db_->Commit());
     active_ = false;
     return Status::OK();
   }
@@ -173,6 +183,7 @@ class Transaction {
  private:
   Db* db_;
   bool active_ = false;
+  bool nested_ = false;
 };
 
 }  // namespace qf
