@@ -47,6 +47,8 @@ std::string Store::PathOf(const std::string& sha256) const { return BlobPath(fil
 
 namespace {
 
+constexpr int64_t kDropCachedCopyBytes = int64_t{256} << 20;
+
 // Copies the open file to `dst` inside the kernel (no user-space buffers).
 Status CopyFile(int in_fd, const std::string& dst, int64_t size) {
   int out_fd = ::open(dst.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -61,6 +63,16 @@ Status CopyFile(int in_fd, const std::string& dst, int64_t size) {
       return Status::IOError("cannot copy into " + dst + ": " + std::strerror(err));
     }
   }
+  // On disk before the import that names it commits, and no longer dirty.
+  if (::fdatasync(out_fd) != 0) {
+    int err = errno;
+    ::close(out_fd);
+    return Status::IOError("cannot write " + dst + ": " + std::strerror(err));
+  }
+  // A large copy leaves the page cache: the import then streams it from disk.
+  // Measured on a 2 GB file (10M rows): 18–19 s instead of 21 s with the copy
+  // cached; on 200 MB, re-reading cost more than it saved.
+  if (size >= kDropCachedCopyBytes) ::posix_fadvise(out_fd, 0, 0, POSIX_FADV_DONTNEED);
   if (::close(out_fd) != 0) return Status::IOError("cannot write " + dst + " (disk full?)");
   return Status::OK();
 }
